@@ -1,0 +1,138 @@
+package portforward.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import joptsimple.BuiltinHelpFormatter;
+import joptsimple.OptionException;
+import joptsimple.OptionParser;
+import joptsimple.OptionSet;
+import joptsimple.OptionSpec;
+import joptsimple.ValueConversionException;
+import portforward.endpoint.BadInputException;
+import portforward.endpoint.Defaults;
+import portforward.endpoint.Endpoint;
+import portforward.endpoint.Protocol;
+import portforward.endpoint.RelaySpec;
+
+/** Turns the command line into a {@link RelaySpec}; no Netty here. */
+public final class CommandLine {
+
+    /** What the user asked for: help, the version, or a relay. */
+    public record Parsed(boolean help, boolean version, RelaySpec spec, LogSetup.Verbosity verbosity,
+            String transport) {
+    }
+
+    static final String USAGE = """
+            Usage: portforward [options] PROTO SOCK1 SOCK2
+
+              PROTO   tcp | udp
+              SOCK    METHOD:HOST:PORT
+              METHOD  listen | conn
+              HOST    IPv4 address, host name, [IPv6] or [IPv6%zone]; listen also takes 0.0.0.0 and [::]
+              PORT    1..65535; listen may take 0 (any free port; the bound port is logged)
+
+            Modes (either order of SOCK1 and SOCK2 means the same, except for conn-conn):
+              listen-conn    forward each connection on the listen address to the conn address
+              listen-listen  rendezvous relay: pair connections on the two listeners in order of arrival
+              conn-conn      agent: keep --pool connections to SOCK1; when one receives data, dial SOCK2 and join them
+
+            Examples:
+              portforward tcp listen:0.0.0.0:8888 conn:10.0.0.5:22
+              portforward tcp listen:0.0.0.0:9000 listen:0.0.0.0:9001      (public relay)
+              portforward tcp conn:relay.example.com:9001 conn:10.0.0.5:22 (agent inside)
+
+            """;
+
+    private final OptionParser parser = new OptionParser(false);
+    private final OptionSpec<Void> help = parser.acceptsAll(List.of("h", "help"), "show this help and exit").forHelp();
+    private final OptionSpec<Void> version = parser.acceptsAll(List.of("V", "version"), "print the version and exit");
+    private final OptionSpec<Void> verbose = parser.acceptsAll(List.of("v", "verbose"), "log debug detail");
+    private final OptionSpec<Void> quiet = parser.acceptsAll(List.of("q", "quiet"), "log warnings and errors only");
+    private final OptionSpec<Seconds> connectTimeout = parser.accepts("connect-timeout",
+                    "give up dialling a conn address after SEC seconds")
+            .withRequiredArg().withValuesConvertedBy(Seconds.CONVERTER).defaultsTo(Seconds.of(Defaults.CONNECT_TIMEOUT));
+    private final OptionSpec<Seconds> pairTimeout = parser.accepts("pair-timeout",
+                    "listen-listen: close a connection still unpaired after SEC seconds")
+            .withRequiredArg().withValuesConvertedBy(Seconds.CONVERTER).defaultsTo(Seconds.of(Defaults.PAIR_TIMEOUT));
+    private final OptionSpec<Integer> pool = parser.accepts("pool",
+                    "conn-conn: idle connections kept open to SOCK1")
+            .withRequiredArg().withValuesConvertedBy(new Count("pool", 1, 1024)).defaultsTo(Defaults.POOL);
+    private final OptionSpec<Seconds> udpTimeout = parser.accepts("udp-timeout",
+                    "udp: end a session after SEC seconds without a datagram either way")
+            .withRequiredArg().withValuesConvertedBy(Seconds.CONVERTER).defaultsTo(Seconds.of(Defaults.UDP_TIMEOUT));
+    private final OptionSpec<Integer> maxSessions = parser.accepts("max-sessions",
+                    "udp: most sessions at once; datagrams of new sessions beyond it are dropped and counted")
+            .withRequiredArg().withValuesConvertedBy(new Count("max-sessions", 1, 1 << 24))
+            .defaultsTo(Defaults.MAX_SESSIONS);
+    private final OptionSpec<String> transport = parser.accepts("transport",
+                    "auto (epoll where available, else nio), epoll or nio")
+            .withRequiredArg().describedAs("NAME").defaultsTo("auto");
+    private final OptionSpec<String> positionals = parser.nonOptions("PROTO SOCK1 SOCK2");
+
+    public Parsed parse(String... args) throws BadInputException {
+        OptionSet options;
+        try {
+            options = parser.parse(args);
+        } catch (OptionException e) {
+            throw new BadInputException(describe(e));
+        }
+        if (options.has(help)) {
+            return new Parsed(true, false, null, LogSetup.Verbosity.NORMAL, "auto");
+        }
+        if (options.has(version)) {
+            return new Parsed(false, true, null, LogSetup.Verbosity.NORMAL, "auto");
+        }
+        if (options.has(verbose) && options.has(quiet)) {
+            throw new BadInputException("-v and -q contradict each other: choose one");
+        }
+        String transportName = options.valueOf(transport).toLowerCase(Locale.ROOT);
+        if (!List.of("auto", "epoll", "nio").contains(transportName)) {
+            throw new BadInputException("unknown transport '" + options.valueOf(transport) + "' (use auto, epoll or nio)");
+        }
+        List<String> words = options.valuesOf(positionals);
+        if (words.size() != 3) {
+            throw new BadInputException("expected PROTO SOCK1 SOCK2 but got " + words.size() + " argument"
+                    + (words.size() == 1 ? "" : "s") + (words.isEmpty() ? "" : ": " + String.join(" ", words)));
+        }
+        Protocol protocol = Protocol.parse(words.get(0)).orElseThrow(
+                () -> new BadInputException("unknown protocol '" + words.get(0) + "' (use tcp or udp)"));
+        Endpoint first = Endpoint.parse(words.get(1));
+        Endpoint second = Endpoint.parse(words.get(2));
+        RelaySpec spec = new RelaySpec(protocol, first, second,
+                options.valueOf(connectTimeout).duration(), options.valueOf(pairTimeout).duration(),
+                options.valueOf(pool), options.valueOf(udpTimeout).duration(), options.valueOf(maxSessions));
+        LogSetup.Verbosity verbosity = options.has(verbose) ? LogSetup.Verbosity.VERBOSE
+                : options.has(quiet) ? LogSetup.Verbosity.QUIET : LogSetup.Verbosity.NORMAL;
+        return new Parsed(false, false, spec, verbosity, transportName);
+    }
+
+    private static String describe(OptionException e) {
+        if (e.getCause() instanceof ValueConversionException conversion) {
+            String option = e.options().isEmpty() ? "" : "--" + e.options().get(0) + ": ";
+            String message = conversion.getMessage();
+            return message.startsWith("--") ? message : option + message;
+        }
+        String name = e.options().isEmpty() ? "?" : e.options().get(0);
+        String dashed = (name.length() == 1 ? "-" : "--") + name;
+        String kind = e.getClass().getSimpleName();
+        if (kind.startsWith("UnrecognizedOption")) {
+            return "unknown option '" + dashed + "'";
+        }
+        if (kind.startsWith("OptionMissingRequiredArgument")) {
+            return "option '" + dashed + "' needs a value";
+        }
+        return e.getMessage();
+    }
+
+    public void printHelp(PrintStream out) {
+        out.print(USAGE);
+        parser.formatHelpWith(new BuiltinHelpFormatter(110, 2));
+        try {
+            parser.printHelpOn(out);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

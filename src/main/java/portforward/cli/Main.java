@@ -1,0 +1,110 @@
+package portforward.cli;
+
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import portforward.endpoint.BadInputException;
+import portforward.endpoint.Defaults;
+import portforward.forward.Forwarder;
+import portforward.forward.Forwarders;
+import portforward.forward.RelayContext;
+import portforward.forward.StartException;
+import portforward.transport.Transport;
+import sun.misc.Signal;
+
+/** The entry point: parse, start, run until SIGINT or SIGTERM. */
+public final class Main {
+    private static final Logger LOG = Logger.getLogger("portforward");
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err, new CountDownLatch(1)));
+    }
+
+    /**
+     * Runs the relay until {@code stop} counts down (main() wires it to SIGINT and SIGTERM).
+     * Returns the exit code: 0 after a clean stop, 1 when it could not start, 2 for bad input.
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err, CountDownLatch stop) {
+        CommandLine commandLine = new CommandLine();
+        CommandLine.Parsed parsed;
+        try {
+            parsed = commandLine.parse(args);
+        } catch (BadInputException e) {
+            err.println("portforward: " + e.getMessage());
+            err.println("Run 'portforward --help' for usage.");
+            return 2;
+        }
+        if (parsed.help()) {
+            commandLine.printHelp(out);
+            return 0;
+        }
+        if (parsed.version()) {
+            out.println("portforward " + version());
+            return 0;
+        }
+        LogSetup.configure(parsed.verbosity(), err);
+        Transport transport;
+        try {
+            transport = switch (parsed.transport()) {
+                case "epoll" -> Transport.epoll();
+                case "nio" -> Transport.nio();
+                default -> Transport.auto();
+            };
+        } catch (IllegalStateException e) {
+            LOG.severe(e.getMessage());
+            return 1;
+        }
+        EventLoopGroup group = transport.newGroup(0);
+        try {
+            RelayContext context = new RelayContext(parsed.spec(), transport, group);
+            Forwarder forwarder = Forwarders.of(context);
+            try {
+                forwarder.start();
+            } catch (StartException e) {
+                LOG.severe(e.getMessage());
+                return 1;
+            }
+            LOG.fine(() -> "transport " + transport);
+            onSignals(stop);
+            stop.await();
+            LOG.info("stopping");
+            forwarder.stop(Defaults.SHUTDOWN_GRACE).await(Defaults.SHUTDOWN_GRACE.toMillis() + 200);
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        } finally {
+            group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).awaitUninterruptibly(500);
+        }
+    }
+
+    private static void onSignals(CountDownLatch stop) {
+        for (String name : new String[] {"INT", "TERM"}) {
+            try {
+                Signal.handle(new Signal(name), signal -> stop.countDown());
+            } catch (IllegalArgumentException e) {
+                LOG.fine(() -> "cannot handle SIG" + name + ": " + e.getMessage());
+            }
+        }
+    }
+
+    static String version() {
+        Properties p = new Properties();
+        try (InputStream in = Main.class.getResourceAsStream("/portforward/version.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            return "unknown";
+        }
+        return p.getProperty("version", "unknown");
+    }
+}

@@ -1,0 +1,17 @@
+package portforward.endpoint;
+
+import java.time.Duration;
+
+/** The one place defaults live; help text and the parser both read them from here. */
+public final class Defaults {
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration PAIR_TIMEOUT = Duration.ofSeconds(120);
+    public static final Duration UDP_TIMEOUT = Duration.ofSeconds(60);
+    public static final int POOL = 4;
+    public static final int MAX_SESSIONS = 65536;
+    /** How long open links get to close cleanly after SIGINT/SIGTERM. */
+    public static final Duration SHUTDOWN_GRACE = Duration.ofMillis(1000);
+
+    private Defaults() {
+    }
+}

@@ -1,0 +1,22 @@
+package portforward.forward;
+
+import io.netty.util.concurrent.Future;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+
+/** A running relay in one of the modes. */
+public interface Forwarder {
+
+    /** Binds every listener and starts every dialer; returns once the listeners are bound. */
+    void start() throws StartException;
+
+    /** The real bound address of each listen endpoint, in the order the user wrote them. */
+    List<InetSocketAddress> boundAddresses();
+
+    /**
+     * Closes listeners and dialers at once and gives open links {@code grace} to finish cleanly
+     * (what was relayed so far is flushed, then both ends see a close).
+     */
+    Future<?> stop(Duration grace);
+}

@@ -1,0 +1,71 @@
+package portforward.forward;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.logging.Logger;
+import portforward.endpoint.Endpoint;
+
+/** Binds TCP listeners the same way for every mode. */
+public final class Listeners {
+    private static final Logger LOG = Logger.getLogger("portforward.tcp");
+
+    private Listeners() {
+    }
+
+    /**
+     * Binds {@code endpoint}; accepted connections start with reading off, half-closure allowed
+     * and TCP_NODELAY, and go to {@code childGroup}.
+     */
+    public static Channel bindTcp(RelayContext context, Endpoint endpoint, EventLoopGroup childGroup,
+            ChannelHandler childHandler) throws StartException {
+        InetSocketAddress address = resolveListen(endpoint);
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(childGroup)
+                .channel(context.transport().serverSocketChannel())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(childHandler);
+        ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw new StartException("cannot listen on " + endpoint.address() + ": " + Show.cause(bound.cause()));
+        }
+        Channel server = bound.channel();
+        // Added after the acceptor, which already pauses accepting for a second on an error.
+        server.pipeline().addLast(new AcceptErrors(Show.address(server.localAddress())));
+        return server;
+    }
+
+    public static InetSocketAddress resolveListen(Endpoint endpoint) throws StartException {
+        try {
+            return endpoint.resolve();
+        } catch (UnknownHostException e) {
+            throw new StartException("cannot listen on " + endpoint.address() + ": host name '"
+                    + endpoint.host() + "' does not resolve");
+        }
+    }
+
+    private static final class AcceptErrors extends ChannelInboundHandlerAdapter {
+        private final String address;
+
+        AcceptErrors(String address) {
+            this.address = address;
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.warning(() -> "accept on " + address + " failed: " + Show.cause(cause)
+                    + "; pausing accepts for 1 s");
+        }
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * The relay modes. {@link portforward.forward.Forwarders} picks one from the protocol and the two
+ * endpoints' roles; the modes only wire handlers together.
+ */
+package portforward.forward;

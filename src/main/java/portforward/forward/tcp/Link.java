@@ -1,0 +1,123 @@
+package portforward.forward.tcp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.DuplexChannel;
+import java.io.IOException;
+import java.util.List;
+import java.util.logging.Logger;
+import portforward.forward.RelayContext;
+import portforward.forward.Show;
+
+/**
+ * Two joined TCP connections. Both channels live on one event loop, so the state here is only
+ * ever touched by that loop's thread.
+ */
+final class Link {
+    private static final Logger LOG = Logger.getLogger("portforward.tcp");
+
+    private final RelayContext context;
+    private final long id;
+    private final Channel a;
+    private final Channel b;
+    private final long startNanos = System.nanoTime();
+    private long aToB;
+    private long bToA;
+    private int outputsShut;
+    private boolean closed;
+
+    private Link(RelayContext context, long id, Channel a, Channel b) {
+        this.context = context;
+        this.id = id;
+        this.a = a;
+        this.b = b;
+    }
+
+    /**
+     * Joins {@code a} and {@code b} and starts reading both. {@code heldFromA} and {@code heldFromB}
+     * are bytes read before the join; they are sent first, and this link releases them.
+     */
+    static void join(RelayContext context, long id, Channel a, Channel b, List<ByteBuf> heldFromA,
+            List<ByteBuf> heldFromB) {
+        Link link = new Link(context, id, a, b);
+        LOG.info(() -> "link " + id + " open: " + Show.address(a.remoteAddress()) + " <-> "
+                + Show.address(b.remoteAddress()));
+        context.track(a);
+        context.track(b);
+        a.pipeline().addLast("relay", new Relay(link, b, true));
+        b.pipeline().addLast("relay", new Relay(link, a, false));
+        link.sendHeld(heldFromA, b, true);
+        link.sendHeld(heldFromB, a, false);
+        a.config().setAutoRead(true);
+        b.config().setAutoRead(true);
+    }
+
+    private void sendHeld(List<ByteBuf> held, Channel to, boolean fromA) {
+        if (held.isEmpty()) {
+            return;
+        }
+        for (ByteBuf buf : held) {
+            count(fromA, buf.readableBytes());
+            to.write(buf, to.voidPromise());
+        }
+        to.flush();
+    }
+
+    void count(boolean fromA, int bytes) {
+        if (fromA) {
+            aToB += bytes;
+        } else {
+            bToA += bytes;
+        }
+    }
+
+    /** {@code from} sent FIN: carry it to the other side once what came before it is flushed. */
+    void inputShutdown(Channel from) {
+        Channel to = from == a ? b : a;
+        to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) written -> {
+            if (!written.isSuccess() || !to.isActive()) {
+                finish("closed by " + Show.address(to.remoteAddress()), false);
+                return;
+            }
+            ((DuplexChannel) to).shutdownOutput().addListener((ChannelFutureListener) shut -> {
+                if (++outputsShut == 2) {
+                    finish("EOF", false);
+                }
+            });
+        });
+    }
+
+    void failed(Channel where, Throwable cause) {
+        boolean reset = cause instanceof IOException && String.valueOf(cause.getMessage()).contains("reset");
+        String who = Show.address(where.remoteAddress());
+        finish(reset ? "reset by " + who : "error on " + who + ": " + Show.cause(cause), true);
+    }
+
+    void inactive(Channel where) {
+        finish(context.stopping() ? "shutdown" : "closed by " + Show.address(where.remoteAddress()), false);
+    }
+
+    private void finish(String reason, boolean abort) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Channel ch : new Channel[] {a, b}) {
+            if (abort) {
+                if (ch.isActive()) {
+                    ch.config().setOption(ChannelOption.SO_LINGER, 0);
+                }
+                ch.close();
+            } else {
+                ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+        long nanos = System.nanoTime() - startNanos;
+        LOG.info(() -> "link " + id + " closed (" + reason + ") after " + Show.seconds(nanos) + ": "
+                + Show.bytes(aToB) + " to " + Show.address(b.remoteAddress()) + ", "
+                + Show.bytes(bToA) + " to " + Show.address(a.remoteAddress()));
+    }
+}

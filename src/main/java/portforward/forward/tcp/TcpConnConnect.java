@@ -1,0 +1,180 @@
+package portforward.forward.tcp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.util.concurrent.Future;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import portforward.endpoint.Endpoint;
+import portforward.forward.Backoff;
+import portforward.forward.Forwarder;
+import portforward.forward.RelayContext;
+import portforward.forward.Show;
+import portforward.forward.StartException;
+
+/**
+ * tcp conn-conn, the agent: keeps a pool of idle connections to SOCK1 (normally a listen-listen
+ * relay). The first bytes on one of them dial SOCK2 and join the two, and a replacement is opened
+ * at once. The pool's bookkeeping is confined to one event loop; each connection lives on its own.
+ */
+public final class TcpConnConnect implements Forwarder {
+    private static final Logger LOG = Logger.getLogger("portforward.tcp");
+    /** An idle connection closed sooner than this after connecting counts as a failure. */
+    private static final long SHORT_LIVED_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final RelayContext context;
+    private final Endpoint relay;
+    private final Endpoint target;
+    private final EventLoop poolLoop;
+    private final Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(16));
+    private final List<Channel> idle = new ArrayList<>();
+    private int connecting;
+    private boolean retryScheduled;
+    private boolean stopped;
+
+    public TcpConnConnect(RelayContext context) {
+        this.context = context;
+        this.relay = context.spec().first();
+        this.target = context.spec().second();
+        this.poolLoop = context.group().next();
+    }
+
+    @Override
+    public void start() throws StartException {
+        LOG.info(() -> "agent keeping " + context.spec().pool() + " connections to " + relay.address()
+                + ", forwarding to " + target.address());
+        poolLoop.execute(this::fill);
+    }
+
+    @Override
+    public List<InetSocketAddress> boundAddresses() {
+        return List.of();
+    }
+
+    @Override
+    public Future<?> stop(Duration grace) {
+        poolLoop.execute(() -> {
+            stopped = true;
+            idle.forEach(Channel::close);
+            idle.clear();
+        });
+        return Stopping.stop(context, List.of(), grace);
+    }
+
+    private void fill() {
+        while (!stopped && !retryScheduled && idle.size() + connecting < context.spec().pool()) {
+            connecting++;
+            Dialer.dial(context, context.group().next(), relay).addListener(this::onDialed);
+        }
+    }
+
+    private void onDialed(Future<? super Void> f) {
+        Channel ch = ((ChannelFuture) f).channel();
+        poolLoop.execute(() -> {
+            connecting--;
+            if (!f.isSuccess()) {
+                failed(Show.cause(f.cause()));
+                return;
+            }
+            if (stopped) {
+                ch.close();
+                return;
+            }
+            backoff.reset();
+            idle.add(ch);
+            ch.pipeline().addLast("pool", new Idle(ch.eventLoop()));
+            ch.config().setAutoRead(true);
+            fill();
+        });
+    }
+
+    private void failed(String cause) {
+        if (stopped || retryScheduled) {
+            return;
+        }
+        retryScheduled = true;
+        Duration delay = backoff.next();
+        LOG.warning(() -> "cannot connect to " + relay.address() + ": " + cause + "; retrying in "
+                + Show.seconds(delay.toNanos()));
+        poolLoop.schedule(() -> {
+            retryScheduled = false;
+            fill();
+        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** A pool connection left the pool: taken by a client, or closed while idle. */
+    private void left(Channel ch, boolean shortLived) {
+        poolLoop.execute(() -> {
+            if (!idle.remove(ch)) {
+                return;
+            }
+            if (shortLived) {
+                failed("closed right after connecting");
+            }
+            fill();
+        });
+    }
+
+    /** Watches an idle pool connection until its first bytes arrive. */
+    private final class Idle extends ChannelInboundHandlerAdapter {
+        private final long connectedNanos = System.nanoTime();
+        private final EventLoop loop;
+
+        Idle(EventLoop loop) {
+            this.loop = loop;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            Channel in = ctx.channel();
+            in.config().setAutoRead(false);
+            in.pipeline().remove(this);
+            left(in, false);
+            ByteBuf first = (ByteBuf) msg;
+            long id = context.nextLinkId();
+            Dialer.dial(context, loop, target).addListener((ChannelFutureListener) dialed -> {
+                if (!dialed.isSuccess()) {
+                    first.release();
+                    LOG.info(() -> "link " + id + " closed (target " + target.address() + ": "
+                            + Show.cause(dialed.cause()) + "): relay side " + Show.address(in.remoteAddress()));
+                    TcpListenConnect.abort(in);
+                } else if (!in.isActive()) {
+                    first.release();
+                    dialed.channel().close();
+                } else {
+                    Link.join(context, id, in, dialed.channel(), List.of(first), List.of());
+                }
+            });
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof ChannelInputShutdownEvent) {
+                ctx.close();
+            }
+            ctx.fireUserEventTriggered(evt);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.fine(() -> "idle connection to " + relay.address() + " failed: " + Show.cause(cause));
+            ctx.close();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            left(ctx.channel(), System.nanoTime() - connectedNanos < SHORT_LIVED_NANOS);
+            ctx.fireChannelInactive();
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package portforward.forward.tcp;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.util.concurrent.Future;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.logging.Logger;
+import portforward.endpoint.Endpoint;
+import portforward.forward.Forwarder;
+import portforward.forward.Listeners;
+import portforward.forward.RelayContext;
+import portforward.forward.Show;
+import portforward.forward.StartException;
+
+/** tcp listen-conn: every accepted connection gets its own new connection to the target. */
+public final class TcpListenConnect implements Forwarder {
+    private static final Logger LOG = Logger.getLogger("portforward.tcp");
+
+    private final RelayContext context;
+    private final Endpoint listen;
+    private final Endpoint target;
+    private Channel server;
+
+    public TcpListenConnect(RelayContext context, Endpoint listen, Endpoint target) {
+        this.context = context;
+        this.listen = listen;
+        this.target = target;
+    }
+
+    @Override
+    public void start() throws StartException {
+        server = Listeners.bindTcp(context, listen, context.group(), new DialOnAccept());
+        LOG.info(() -> "listening on " + Show.address(server.localAddress()) + ", forwarding to " + target.address());
+    }
+
+    @Override
+    public List<InetSocketAddress> boundAddresses() {
+        return List.of((InetSocketAddress) server.localAddress());
+    }
+
+    @Override
+    public Future<?> stop(Duration grace) {
+        return Stopping.stop(context, List.of(server), grace);
+    }
+
+    @io.netty.channel.ChannelHandler.Sharable
+    private final class DialOnAccept extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            Channel in = ctx.channel();
+            long id = context.nextLinkId();
+            long started = System.nanoTime();
+            Dialer.dial(context, in.eventLoop(), target).addListener((ChannelFutureListener) dialed -> {
+                if (!dialed.isSuccess()) {
+                    LOG.info(() -> "link " + id + " closed (target " + target.address() + ": "
+                            + Show.cause(dialed.cause()) + ") after " + Show.seconds(System.nanoTime() - started)
+                            + ": client " + Show.address(in.remoteAddress()));
+                    abort(in);
+                } else if (!in.isActive()) {
+                    dialed.channel().close();
+                } else {
+                    in.pipeline().remove(this);
+                    Link.join(context, id, in, dialed.channel(), List.of(), List.of());
+                }
+            });
+        }
+    }
+
+    /** Closes with a reset, so the client learns at once that its target is not there. */
+    static void abort(Channel channel) {
+        if (channel.isActive()) {
+            channel.config().setOption(ChannelOption.SO_LINGER, 0);
+        }
+        channel.close();
+    }
+}

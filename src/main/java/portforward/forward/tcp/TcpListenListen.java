@@ -1,0 +1,77 @@
+package portforward.forward.tcp;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.logging.Logger;
+import portforward.forward.Forwarder;
+import portforward.forward.Listeners;
+import portforward.forward.RelayContext;
+import portforward.forward.Show;
+import portforward.forward.StartException;
+
+/**
+ * tcp listen-listen, the rendezvous relay: connections on the two listeners are paired in order
+ * of arrival. Both listeners and all their connections share one event loop, which keeps pairing
+ * free of locks and lets each pair relay on the loop it already lives on.
+ */
+public final class TcpListenListen implements Forwarder {
+    private static final Logger LOG = Logger.getLogger("portforward.tcp");
+
+    private final RelayContext context;
+    private final EventLoop loop;
+    private final PairingQueue queue;
+    private Channel first;
+    private Channel second;
+
+    public TcpListenListen(RelayContext context) {
+        this.context = context;
+        this.loop = context.group().next();
+        this.queue = new PairingQueue(context);
+    }
+
+    @Override
+    public void start() throws StartException {
+        first = Listeners.bindTcp(context, context.spec().first(), loop, new Arrival(0));
+        try {
+            second = Listeners.bindTcp(context, context.spec().second(), loop, new Arrival(1));
+        } catch (StartException e) {
+            first.close();
+            throw e;
+        }
+        LOG.info(() -> "listening on " + Show.address(first.localAddress()) + " and "
+                + Show.address(second.localAddress()) + ", pairing connections in order of arrival");
+    }
+
+    @Override
+    public List<InetSocketAddress> boundAddresses() {
+        return List.of((InetSocketAddress) first.localAddress(), (InetSocketAddress) second.localAddress());
+    }
+
+    @Override
+    public Future<?> stop(Duration grace) {
+        return Stopping.stop(context, List.of(first, second), grace);
+    }
+
+    @ChannelHandler.Sharable
+    private final class Arrival extends ChannelInboundHandlerAdapter {
+        private final int side;
+
+        Arrival(int side) {
+            this.side = side;
+        }
+
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            ctx.pipeline().remove(this);
+            context.track(ctx.channel());
+            queue.arrived(ctx.channel(), side);
+        }
+    }
+}
