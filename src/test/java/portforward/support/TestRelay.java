@@ -1,0 +1,58 @@
+package portforward.support;
+
+import io.netty.channel.EventLoopGroup;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import portforward.cli.CommandLine;
+import portforward.forward.Forwarder;
+import portforward.forward.Forwarders;
+import portforward.forward.RelayContext;
+import portforward.forward.StartException;
+import portforward.transport.Transport;
+
+/**
+ * A relay started in-process from the same words a user types, on the given transport.
+ * Listen ports of 0 are bound by the OS; {@link #port(int)} reads them back.
+ */
+public final class TestRelay implements AutoCloseable {
+    private final EventLoopGroup group;
+    private final Forwarder forwarder;
+
+    private TestRelay(EventLoopGroup group, Forwarder forwarder) {
+        this.group = group;
+        this.forwarder = forwarder;
+    }
+
+    public static TestRelay start(Transport transport, String... args) throws Exception {
+        CommandLine.Parsed parsed = new CommandLine().parse(args);
+        EventLoopGroup group = transport.newGroup(2);
+        Forwarder forwarder = Forwarders.of(new RelayContext(parsed.spec(), transport, group));
+        try {
+            forwarder.start();
+        } catch (StartException | RuntimeException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
+            throw e;
+        }
+        return new TestRelay(group, forwarder);
+    }
+
+    /** The bound address of the i-th listen endpoint, in the order they were written. */
+    public InetSocketAddress address(int i) {
+        return forwarder.boundAddresses().get(i);
+    }
+
+    public int port(int i) {
+        return address(i).getPort();
+    }
+
+    public int port() {
+        return port(0);
+    }
+
+    @Override
+    public void close() {
+        forwarder.stop(Duration.ofMillis(200)).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+    }
+}
