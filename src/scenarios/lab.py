@@ -4,6 +4,7 @@ A Lab owns everything it creates and removes it in close(), whatever happened be
 """
 
 import os
+import re
 import signal
 import subprocess
 import time
@@ -65,8 +66,8 @@ class Lab:
         self.hosts = dict(hosts)
         for host in hosts:
             ns = self.ns(host)
+            self.namespaces.append(ns)  # before it exists, so an interrupt in between still removes it
             _ip("netns", "add", ns)
-            self.namespaces.append(ns)
             os.makedirs(self.dir(host), exist_ok=True)
             _ip("-n", ns, "link", "set", "lo", "up")
             self.sysctl(host, "net.ipv4.ip_forward=0", "net.ipv6.conf.all.forwarding=0",
@@ -100,7 +101,7 @@ class Lab:
         self.used.add(key)
         return self.blocks[key]
 
-    def start_block(self, host, step="", scenario=None, ready=None):
+    def start_block(self, host, step="", scenario=None):
         """Starts every command of a ```sh block as a long-running process on host."""
         return [self.start(host, c.line) for c in self.block(host, step, scenario).commands]
 
@@ -174,7 +175,7 @@ class Lab:
                 return
 
     def established(self, host, peer):
-        return sum(1 for s in self.sockets(host, "-tn state established") if len(s) >= 4 and s[3] == peer)
+        return sum(1 for s in self.sockets(host, "-tn state established") if len(s) >= 4 and _unmap(s[3]) == peer)
 
     def wait_established(self, host, peer, procs=(), minimum=1, timeout=20):
         for _ in deadline_loop(timeout, f"{host} to hold a connection to {peer}"):
@@ -210,6 +211,14 @@ class Lab:
         return out
 
     def close(self):
+        held = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            self._close()
+        finally:
+            for s, handler in held.items():
+                signal.signal(s, handler)
+
+    def _close(self):
         for p in self.procs:
             if p.alive():
                 _killpg(p.popen, signal.SIGTERM)
@@ -236,6 +245,11 @@ def _ip(*args):
     r = subprocess.run(["ip", *args], capture_output=True, text=True)
     if r.returncode != 0:
         raise Failure(f"`ip {' '.join(args)}` failed: {one_line(r.stderr)}")
+
+
+def _unmap(address):
+    """[::ffff:10.0.0.1]:80, as ss shows an IPv4 peer of a dual-stack socket, is 10.0.0.1:80."""
+    return re.sub(r"^\[::ffff:([0-9.]+)\]", r"\1", address)
 
 
 def _killpg(popen, sig):

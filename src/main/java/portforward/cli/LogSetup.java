@@ -61,7 +61,11 @@ public final class LogSetup {
                             .append(' ').append(levelWord(r.getLevel())).append(' ')
                             .append(formatMessage(r));
                     Throwable t = r.getThrown();
-                    if (t != null) {
+                    if (t != null && r.getLevel().intValue() < Level.INFO.intValue()) {
+                        java.io.StringWriter trace = new java.io.StringWriter();
+                        t.printStackTrace(new java.io.PrintWriter(trace));
+                        line.append(System.lineSeparator()).append(trace.toString().stripTrailing());
+                    } else if (t != null) {
                         line.append(": ").append(t);
                     }
                     return line.append(System.lineSeparator()).toString();

@@ -60,7 +60,7 @@ public final class Transport {
     }
 
     public EventLoopGroup newGroup(int threads) {
-        IoHandlerFactory factory = isEpoll() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        IoHandlerFactory factory = isEpoll() ? new EpollOpsGuard(EpollIoHandler.newFactory()) : NioIoHandler.newFactory();
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("portforward"), factory);
     }
 

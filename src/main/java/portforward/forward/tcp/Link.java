@@ -7,7 +7,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.DuplexChannel;
 import java.io.IOException;
-import java.util.List;
 import java.util.logging.Logger;
 import portforward.forward.RelayContext;
 import portforward.forward.Show;
@@ -37,11 +36,10 @@ final class Link {
     }
 
     /**
-     * Joins {@code a} and {@code b} and starts reading both. {@code heldFromA} and {@code heldFromB}
-     * are bytes read before the join; they are sent first, and this link releases them.
+     * Joins {@code a} and {@code b} and starts reading both. What each side sent before the join
+     * (and its FIN, if it came) is delivered first; this link releases those buffers.
      */
-    static void join(RelayContext context, long id, Channel a, Channel b, List<ByteBuf> heldFromA,
-            List<ByteBuf> heldFromB) {
+    static void join(RelayContext context, long id, Channel a, Channel b, Holding.Held fromA, Holding.Held fromB) {
         Link link = new Link(context, id, a, b);
         LOG.info(() -> "link " + id + " open: " + Show.address(a.remoteAddress()) + " <-> "
                 + Show.address(b.remoteAddress()));
@@ -49,21 +47,28 @@ final class Link {
         context.track(b);
         a.pipeline().addLast("relay", new Relay(link, b, true));
         b.pipeline().addLast("relay", new Relay(link, a, false));
-        link.sendHeld(heldFromA, b, true);
-        link.sendHeld(heldFromB, a, false);
-        a.config().setAutoRead(true);
-        b.config().setAutoRead(true);
+        link.sendHeld(fromA, a, b);
+        link.sendHeld(fromB, b, a);
+        resume(a);
+        resume(b);
     }
 
-    private void sendHeld(List<ByteBuf> held, Channel to, boolean fromA) {
-        if (held.isEmpty()) {
-            return;
-        }
-        for (ByteBuf buf : held) {
-            count(fromA, buf.readableBytes());
+    private void sendHeld(Holding.Held held, Channel from, Channel to) {
+        for (ByteBuf buf : held.buffers()) {
+            count(from == a, buf.readableBytes());
             to.write(buf, to.voidPromise());
         }
         to.flush();
+        if (held.inputShut()) {
+            inputShutdown(from);
+        }
+    }
+
+    /** Reads again, unless this side already sent its FIN (there is nothing left to read). */
+    static void resume(Channel channel) {
+        if (!((DuplexChannel) channel).isInputShutdown()) {
+            channel.config().setAutoRead(true);
+        }
     }
 
     void count(boolean fromA, int bytes) {
@@ -93,6 +98,7 @@ final class Link {
     void failed(Channel where, Throwable cause) {
         boolean reset = cause instanceof IOException && String.valueOf(cause.getMessage()).contains("reset");
         String who = Show.address(where.remoteAddress());
+        LOG.log(java.util.logging.Level.FINE, "link " + id + " failed on " + who, cause);
         finish(reset ? "reset by " + who : "error on " + who + ": " + Show.cause(cause), true);
     }
 

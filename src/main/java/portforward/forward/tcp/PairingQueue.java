@@ -1,14 +1,10 @@
 package portforward.forward.tcp;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -19,12 +15,11 @@ import portforward.forward.Show;
 /**
  * First-come-first-served pairing of connections from two listeners. Every channel of a
  * listen-listen relay lives on one event loop, so the queues need no locks. A waiting
- * connection keeps reading (up to {@link #HOLD_LIMIT} bytes) so that a client that goes away
+ * connection keeps reading (up to {@link Holding#LIMIT} bytes) so that a client that goes away
  * is noticed and dropped, and what it sent early is delivered after pairing.
  */
 final class PairingQueue {
     private static final Logger LOG = Logger.getLogger("portforward.tcp");
-    static final int HOLD_LIMIT = 64 * 1024;
 
     private final RelayContext context;
     private final Duration pairTimeout;
@@ -39,7 +34,7 @@ final class PairingQueue {
     void arrived(Channel channel, int side) {
         Waiting partner = sides.get(1 - side).pollFirst();
         while (partner != null && !partner.channel.isActive()) {
-            partner.release().forEach(ByteBuf::release);
+            partner.take().release();
             partner = sides.get(1 - side).pollFirst();
         }
         if (partner == null) {
@@ -50,12 +45,12 @@ final class PairingQueue {
             LOG.fine(() -> "waiting for a partner: " + Show.address(channel.remoteAddress()));
             return;
         }
-        List<ByteBuf> held = partner.release();
+        Holding.Held held = partner.take();
         long id = context.nextLinkId();
         if (side == 1) {
-            Link.join(context, id, partner.channel, channel, held, List.of());
+            Link.join(context, id, partner.channel, channel, held, Holding.Held.NOTHING);
         } else {
-            Link.join(context, id, channel, partner.channel, List.of(), held);
+            Link.join(context, id, channel, partner.channel, Holding.Held.NOTHING, held);
         }
     }
 
@@ -63,12 +58,11 @@ final class PairingQueue {
         return sides.get(side).size();
     }
 
-    private final class Waiting extends ChannelInboundHandlerAdapter {
+    private final class Waiting extends Holding {
         private final Channel channel;
         private final int side;
-        private final List<ByteBuf> held = new ArrayList<>();
         private final ScheduledFuture<?> timeout;
-        private int heldBytes;
+        private ChannelHandlerContext ctx;
 
         Waiting(Channel channel, int side) {
             this.channel = channel;
@@ -78,12 +72,15 @@ final class PairingQueue {
                     pairTimeout.toMillis(), TimeUnit.MILLISECONDS);
         }
 
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+
         /** Leaves the queue for pairing: hands over what was read so far and stops watching. */
-        List<ByteBuf> release() {
+        Held take() {
             timeout.cancel(false);
-            channel.config().setAutoRead(false);
-            channel.pipeline().remove(this);
-            return held;
+            return release(ctx);
         }
 
         private void drop(String why) {
@@ -91,39 +88,18 @@ final class PairingQueue {
                 return;
             }
             timeout.cancel(false);
-            held.forEach(ByteBuf::release);
-            held.clear();
             LOG.info(() -> "waiting connection from " + Show.address(channel.remoteAddress()) + " dropped: " + why);
-            TcpListenConnect.abort(channel);
+            TcpListenConnect.abort(channel); // its held bytes are released as it closes
         }
 
         @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            ByteBuf buf = (ByteBuf) msg;
-            held.add(buf);
-            heldBytes += buf.readableBytes();
-            if (heldBytes >= HOLD_LIMIT) {
-                ctx.channel().config().setAutoRead(false);
-            }
+        void finReceived(ChannelHandlerContext ctx) {
+            drop("client closed before pairing");
         }
 
         @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (evt instanceof ChannelInputShutdownEvent) {
-                drop("client closed before pairing");
-            }
-            ctx.fireUserEventTriggered(evt);
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            drop("client error before pairing: " + Show.cause(cause));
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            drop(context.stopping() ? "shutdown" : "client closed before pairing");
-            ctx.fireChannelInactive();
+        void gone(ChannelHandlerContext ctx, String why) {
+            drop(context.stopping() ? "shutdown" : "client " + why + " before pairing");
         }
     }
 }

@@ -40,7 +40,7 @@ final class Relay extends ChannelInboundHandlerAdapter {
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
-            peer.config().setAutoRead(true);
+            Link.resume(peer);
         }
         ctx.fireChannelWritabilityChanged();
     }

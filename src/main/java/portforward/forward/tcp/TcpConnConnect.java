@@ -1,13 +1,10 @@
 package portforward.forward.tcp;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -92,7 +89,7 @@ public final class TcpConnConnect implements Forwarder {
             }
             backoff.reset();
             idle.add(ch);
-            ch.pipeline().addLast("pool", new Idle(ch.eventLoop()));
+            ch.pipeline().addLast("pool", new Idle());
             ch.config().setAutoRead(true);
             fill();
         });
@@ -125,56 +122,47 @@ public final class TcpConnConnect implements Forwarder {
         });
     }
 
-    /** Watches an idle pool connection until its first bytes arrive. */
-    private final class Idle extends ChannelInboundHandlerAdapter {
+    /** Watches an idle pool connection; its first bytes dial the target, and are held until joined. */
+    private final class Idle extends Holding {
         private final long connectedNanos = System.nanoTime();
-        private final EventLoop loop;
-
-        Idle(EventLoop loop) {
-            this.loop = loop;
-        }
+        private boolean taken;
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            super.channelRead(ctx, msg);
+            if (taken) {
+                return;
+            }
+            taken = true;
             Channel in = ctx.channel();
-            in.config().setAutoRead(false);
-            in.pipeline().remove(this);
             left(in, false);
-            ByteBuf first = (ByteBuf) msg;
             long id = context.nextLinkId();
-            Dialer.dial(context, loop, target).addListener((ChannelFutureListener) dialed -> {
+            Dialer.dial(context, in.eventLoop(), target).addListener((ChannelFutureListener) dialed -> {
                 if (!dialed.isSuccess()) {
-                    first.release();
                     LOG.info(() -> "link " + id + " closed (target " + target.address() + ": "
                             + Show.cause(dialed.cause()) + "): relay side " + Show.address(in.remoteAddress()));
                     TcpListenConnect.abort(in);
                 } else if (!in.isActive()) {
-                    first.release();
                     dialed.channel().close();
                 } else {
-                    Link.join(context, id, in, dialed.channel(), List.of(first), List.of());
+                    Link.join(context, id, in, dialed.channel(), release(ctx), Held.NOTHING);
                 }
             });
         }
 
         @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (evt instanceof ChannelInputShutdownEvent) {
+        void finReceived(ChannelHandlerContext ctx) {
+            if (!taken) {
                 ctx.close();
             }
-            ctx.fireUserEventTriggered(evt);
         }
 
         @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LOG.fine(() -> "idle connection to " + relay.address() + " failed: " + Show.cause(cause));
-            ctx.close();
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            left(ctx.channel(), System.nanoTime() - connectedNanos < SHORT_LIVED_NANOS);
-            ctx.fireChannelInactive();
+        void gone(ChannelHandlerContext ctx, String why) {
+            if (!taken) {
+                LOG.fine(() -> "idle connection to " + relay.address() + " " + why);
+                left(ctx.channel(), System.nanoTime() - connectedNanos < SHORT_LIVED_NANOS);
+            }
         }
     }
 }

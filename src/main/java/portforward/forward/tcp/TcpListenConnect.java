@@ -3,7 +3,7 @@ package portforward.forward.tcp;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
@@ -34,7 +34,7 @@ public final class TcpListenConnect implements Forwarder {
 
     @Override
     public void start() throws StartException {
-        server = Listeners.bindTcp(context, listen, context.group(), new DialOnAccept());
+        server = Listeners.bindTcp(context, listen, context.group(), dialOnAccept());
         LOG.info(() -> "listening on " + Show.address(server.localAddress()) + ", forwarding to " + target.address());
     }
 
@@ -48,13 +48,23 @@ public final class TcpListenConnect implements Forwarder {
         return Stopping.stop(context, List.of(server), grace);
     }
 
-    @io.netty.channel.ChannelHandler.Sharable
-    private final class DialOnAccept extends ChannelInboundHandlerAdapter {
+    private ChannelInitializer<Channel> dialOnAccept() {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast("holding", new Dialling());
+            }
+        };
+    }
+
+    /** Holds what the client sends while its target is dialled; accepting never waits for this. */
+    private final class Dialling extends Holding {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             Channel in = ctx.channel();
             long id = context.nextLinkId();
             long started = System.nanoTime();
+            in.config().setAutoRead(true);
             Dialer.dial(context, in.eventLoop(), target).addListener((ChannelFutureListener) dialed -> {
                 if (!dialed.isSuccess()) {
                     LOG.info(() -> "link " + id + " closed (target " + target.address() + ": "
@@ -64,10 +74,10 @@ public final class TcpListenConnect implements Forwarder {
                 } else if (!in.isActive()) {
                     dialed.channel().close();
                 } else {
-                    in.pipeline().remove(this);
-                    Link.join(context, id, in, dialed.channel(), List.of(), List.of());
+                    Link.join(context, id, in, dialed.channel(), release(ctx), Holding.Held.NOTHING);
                 }
             });
+            ctx.fireChannelActive();
         }
     }
 

@@ -1,0 +1,101 @@
+package portforward.forward.tcp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import java.util.ArrayList;
+import java.util.List;
+import portforward.forward.Show;
+
+/**
+ * Keeps a connection read while it is not yet joined (dialling its target, or waiting for a
+ * partner): bytes are held for the link, up to {@link #LIMIT}, and a FIN is remembered. Reading
+ * on (rather than pausing) is what lets a client that goes away be noticed, and what keeps bytes
+ * that arrive with an early FIN from being lost.
+ */
+class Holding extends ChannelInboundHandlerAdapter {
+    static final int LIMIT = 64 * 1024;
+
+    private final List<ByteBuf> held = new ArrayList<>();
+    private int heldBytes;
+    private boolean inputShut;
+    private boolean released;
+
+    /** What was held, handed over to a link; the link releases the buffers. */
+    record Held(List<ByteBuf> buffers, boolean inputShut) {
+        static final Held NOTHING = new Held(List.of(), false);
+
+        void release() {
+            buffers.forEach(ByteBuf::release);
+        }
+    }
+
+    /** Stops holding: reading pauses until the link resumes it, and this handler leaves the pipeline. */
+    final Held release(ChannelHandlerContext ctx) {
+        released = true;
+        ctx.channel().config().setAutoRead(false);
+        ctx.pipeline().remove(this);
+        return new Held(List.copyOf(held), inputShut);
+    }
+
+    final boolean inputShut() {
+        return inputShut;
+    }
+
+    /** The client went away before the join; {@code why} is "closed" or "error: cause". Called at most once. */
+    void gone(ChannelHandlerContext ctx, String why) {
+    }
+
+    /** The client sent FIN before the join. */
+    void finReceived(ChannelHandlerContext ctx) {
+    }
+
+    private void discard(ChannelHandlerContext ctx, String why) {
+        if (released) {
+            return;
+        }
+        released = true;
+        held.forEach(ByteBuf::release);
+        held.clear();
+        gone(ctx, why);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ByteBuf buf = (ByteBuf) msg;
+        held.add(buf);
+        heldBytes += buf.readableBytes();
+        if (heldBytes >= LIMIT) {
+            ctx.channel().config().setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent && !inputShut) {
+            inputShut = true;
+            finReceived(ctx);
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        discard(ctx, "error: " + Show.cause(cause));
+        ctx.close();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        discard(ctx, "closed");
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        if (!released) {
+            discard(ctx, "removed");
+        }
+    }
+}

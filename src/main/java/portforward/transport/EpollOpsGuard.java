@@ -1,0 +1,96 @@
+package portforward.transport;
+
+import io.netty.channel.IoHandle;
+import io.netty.channel.IoHandler;
+import io.netty.channel.IoHandlerContext;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.IoOps;
+import io.netty.channel.IoRegistration;
+import io.netty.channel.epoll.EpollIoOps;
+
+/**
+ * Works around a Netty 4.2 epoll defect: when a channel's interest set becomes empty (reading
+ * paused for backpressure, then the peer's FIN clears EPOLLRDHUP) Netty removes the fd from
+ * epoll but keeps treating it as added, so the next interest change (resuming reads, or waiting
+ * for EPOLLOUT on a full socket) fails with "epoll_ctl(..) failed: No such file or directory" and
+ * kills the connection. An empty interest set is submitted as edge-triggered-only instead: the fd
+ * stays registered and reports nothing but a one-off error or hang-up.
+ */
+final class EpollOpsGuard implements IoHandlerFactory {
+    private final IoHandlerFactory delegate;
+
+    EpollOpsGuard(IoHandlerFactory delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public IoHandler newHandler(io.netty.util.concurrent.ThreadAwareExecutor executor) {
+        IoHandler handler = delegate.newHandler(executor);
+        return new IoHandler() {
+            @Override
+            public void initialize() {
+                handler.initialize();
+            }
+
+            @Override
+            public int run(IoHandlerContext context) {
+                return handler.run(context);
+            }
+
+            @Override
+            public void prepareToDestroy() {
+                handler.prepareToDestroy();
+            }
+
+            @Override
+            public void destroy() {
+                handler.destroy();
+            }
+
+            @Override
+            public IoRegistration register(IoHandle handle) throws Exception {
+                return new Guarded(handler.register(handle));
+            }
+
+            @Override
+            public void wakeup() {
+                handler.wakeup();
+            }
+
+            @Override
+            public boolean isCompatible(Class<? extends IoHandle> handleType) {
+                return handler.isCompatible(handleType);
+            }
+        };
+    }
+
+    @Override
+    public boolean isChangingThreadSupported() {
+        return delegate.isChangingThreadSupported();
+    }
+
+    private record Guarded(IoRegistration registration) implements IoRegistration {
+        @Override
+        public <T> T attachment() {
+            return registration.attachment();
+        }
+
+        @Override
+        public long submit(IoOps ops) {
+            if (ops instanceof EpollIoOps epoll && epoll.value() == 0) {
+                return registration.submit(EpollIoOps.EPOLLET);
+            }
+            return registration.submit(ops);
+        }
+
+        @Override
+        public boolean isValid() {
+            return registration.isValid();
+        }
+
+        @Override
+        public boolean cancel() {
+            return registration.cancel();
+        }
+    }
+}

@@ -1,0 +1,200 @@
+"""The scenarios. Each builds its hosts, runs the README blocks on them and returns a one-line summary,
+or raises lab.Failure with the reason. Addresses here must match the ones the README prints."""
+
+import hashlib
+import os
+import signal
+import subprocess
+import time
+
+import readme
+from lab import Failure, deadline_loop, one_line
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+RESTRICTED_HOSTS = {"client": 10, "relay": 1, "agent": 2, "server": 20}
+RESTRICTED_LINKS = [("client", "relay", 21), ("relay", "agent", 22), ("agent", "server", 23)]
+
+
+def start_web_server(lab, host="server"):
+    lab.run_block(host, "files", scenario="common")
+    web = lab.start_block(host, "web", scenario="common")
+    lab.wait_listening(host, "tcp", 8000, web)
+    return web
+
+
+def forward(lab):
+    lab.build({"client": 10, "gateway": 1, "server": 20}, [("client", "gateway", 11), ("gateway", "server", 12)])
+    start_web_server(lab)
+    gateway = lab.start_block("gateway")
+    lab.wait_listening("gateway", "tcp", 8888, gateway)
+    lab.assert_blocked("client", "10.200.12.20", 8000)
+    began = time.monotonic()
+    lab.run_block("client")
+    return f"curl ok, 101 MiB sha256 ok ({time.monotonic() - began:.1f}s); direct path blocked"
+
+
+def prepare_ssh(lab):
+    """Throwaway keys and sshd_config on the server, the matching key and known_hosts on the client."""
+    server, client = lab.dir("server"), lab.dir("client")
+    for key in (f"{server}/ssh_host_ed25519_key", f"{client}/id_ed25519"):
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "scenario", "-f", key], check=True)
+    with open(f"{client}/id_ed25519.pub") as f, open(f"{server}/authorized_keys", "w") as out:
+        out.write(f.read())
+    with open(f"{server}/ssh_host_ed25519_key.pub") as f, open(f"{client}/known_hosts", "w") as out:
+        out.write(f"[10.200.21.1]:2222 {' '.join(f.read().split()[:2])}\n")
+    with open(f"{server}/sshd_config", "w") as out:
+        out.write("Port 22\nListenAddress 0.0.0.0\nListenAddress ::\n"
+                  f"HostKey {server}/ssh_host_ed25519_key\nAuthorizedKeysFile {server}/authorized_keys\n"
+                  "PermitRootLogin prohibit-password\nPasswordAuthentication no\nKbdInteractiveAuthentication no\n"
+                  "UsePAM no\nStrictModes no\nPidFile none\n")
+
+
+def start_restricted(lab):
+    """Scenario 2's chain: server (web and sshd), public relay, agent inside. Returns (relay, agent) processes."""
+    lab.build(RESTRICTED_HOSTS, RESTRICTED_LINKS)
+    prepare_ssh(lab)
+    start_web_server(lab)
+    sshd = lab.start_block("server", scenario="restricted")
+    lab.wait_listening("server", "tcp", 22, sshd)
+    relay = start_relay(lab)
+    agent = start_agent(lab)
+    return relay, agent
+
+
+def start_relay(lab):
+    relay = lab.start_block("relay", scenario="restricted")
+    for port in (2222, 9022, 8080, 9080):
+        lab.wait_listening("relay", "tcp", port, relay)
+    return relay
+
+
+def start_agent(lab):
+    agent = lab.start_block("agent", scenario="restricted")
+    for port in (9022, 9080):
+        lab.wait_established("agent", f"10.200.22.1:{port}", agent)
+    return agent
+
+
+def restricted(lab):
+    start_restricted(lab)
+    lab.assert_blocked("client", "10.200.23.20", 22)
+    lab.assert_blocked("client", "10.200.23.20", 8000)
+    lab.assert_blocked("relay", "10.200.23.20", 8000)
+    lab.run_block("client", "ssh")
+    lab.run_block("client", "web")
+    return "ssh through relay and agent ok, 20 parallel curls ok; direct paths blocked"
+
+
+def cascade(lab):
+    lab.build({"client": 10, "hop1": 1, "hop2": 2, "server": 20},
+              [("client", "hop1", 31), ("hop1", "hop2", 32), ("hop2", "server", 33)])
+    start_web_server(lab)
+    hop2 = lab.start_block("hop2")
+    lab.wait_listening("hop2", "tcp", 8080, hop2)
+    hop1 = lab.start_block("hop1")
+    lab.wait_listening("hop1", "tcp", 8080, hop1)
+    lab.assert_blocked("client", "fd00:200:33::20", 8000)
+    lab.assert_blocked("client", "10.200.32.2", 8080)
+    began = time.monotonic()
+    lab.run_block("client")
+    return f"curl over IPv6 then IPv4 ok, 101 MiB sha256 ok ({time.monotonic() - began:.1f}s); direct paths blocked"
+
+
+def start_dns(lab):
+    dns = lab.start_block("dns", scenario="udp-forward")
+    lab.wait_listening("dns", "udp", 53, dns)
+
+
+def dns_blocked(lab, host, addr):
+    rc, out = lab.run(host, f"dig +short +tries=1 +time=1 @{addr} example.test", timeout=10)
+    if rc == 0 and out.strip():
+        raise Failure(f"direct path {host} -> {addr}:53/udp is open (dig answered {one_line(out)})")
+
+
+def udp_forward(lab):
+    lab.build({"client": 10, "gateway": 1, "dns": 53}, [("client", "gateway", 41), ("gateway", "dns", 42)])
+    start_dns(lab)
+    gateway = lab.start_block("gateway")
+    lab.wait_listening("gateway", "udp", 5353, gateway)
+    dns_blocked(lab, "client", "10.200.42.53")
+    lab.run_block("client")
+    return "dig through udp listen-conn ok; direct path blocked"
+
+
+def udp_reverse(lab):
+    lab.build({"client": 10, "relay": 1, "agent": 2, "dns": 53},
+              [("client", "relay", 43), ("relay", "agent", 44), ("agent", "dns", 45)])
+    start_dns(lab)
+    relay = lab.start_block("relay")
+    for port in (5353, 9053):
+        lab.wait_listening("relay", "udp", port, relay)
+    agent = lab.start_block("agent")
+    dns_blocked(lab, "client", "10.200.45.53")
+    # The relay learns the agent's address from its knock; until then a query has nowhere to go.
+    for _ in deadline_loop(15, "the reverse UDP chain to answer a query"):
+        lab.check_alive(relay + agent)
+        rc, out = lab.run("client", "dig +short +tries=1 +time=1 @10.200.43.1 -p 5353 example.test", timeout=10)
+        if out.strip() == "10.200.9.9":
+            break
+    lab.run_block("client")
+    return "dig through udp relay and agent ok; direct path blocked"
+
+
+def resilience(lab):
+    relay, agent = start_restricted(lab)
+    download = lab.block("client", "download").commands[0]
+    curl = lab.start("client", download.line)
+    partial = os.path.join(lab.dir("client"), "big.txt")
+    for _ in deadline_loop(15, "the client's download to pass 1 MiB"):
+        lab.check_alive([curl])
+        if os.path.exists(partial) and os.path.getsize(partial) > 1 << 20:
+            break
+    lab.stop(agent, signal.SIGKILL)
+    killed = time.monotonic()
+    try:
+        rc = curl.popen.wait(10)
+    except subprocess.TimeoutExpired:
+        raise Failure("client: download still hanging 10s after the agent was killed")
+    closed_after = time.monotonic() - killed
+    shown = "\n".join(curl.tail(50)[1:])
+    if rc == 0 or not readme.matches(download.expected, shown):
+        raise Failure(f"client: after killing the agent, `{download.line}` exited {rc} printing {one_line(shown)!r}, "
+                      f"README shows {one_line(chr(10).join(download.expected))!r}")
+
+    agent = start_agent(lab)
+    lab.run_block("client", "check")
+
+    began = time.monotonic()
+    codes = lab.stop(relay, signal.SIGTERM)
+    stopped_in = time.monotonic() - began
+    if any(codes) or stopped_in > 2:
+        raise Failure(f"relay: SIGTERM gave exit codes {codes} after {stopped_in:.1f}s (want 0 within 2s)")
+    for _ in deadline_loop(10, "the agent to notice the relay is gone"):
+        lab.check_alive(agent)
+        if lab.established("agent", "10.200.22.1:9080") == 0:
+            break
+    relay = start_relay(lab)
+    began = time.monotonic()
+    for port in (9022, 9080):
+        lab.wait_established("agent", f"10.200.22.1:{port}", agent, timeout=25)
+    back_after = time.monotonic() - began
+    lab.run_block("client", "check")
+    return (f"agent killed: client closed in {closed_after:.1f}s (curl exit {rc}); agent restart ok; "
+            f"relay restart: agent back in {back_after:.1f}s")
+
+
+def pivot(lab):
+    start_restricted(lab)
+    began = time.monotonic()
+    lab.run_block("client", timeout=120)
+    with open(os.path.join(lab.dir("server"), "numbers.txt"), "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()
+    rc, out = lab.run("client", f"python3 {HERE}/concurrent_get.py 10.200.21.1 8080 /numbers.txt 200 {digest}",
+                      timeout=150)
+    if rc != 0:
+        raise Failure(f"client: {one_line(out)}")
+    return f"200 parallel curls ok; {one_line(out)} ({time.monotonic() - began:.1f}s)"
+
+
+ALL = [("forward", forward), ("restricted", restricted), ("cascade", cascade), ("udp-forward", udp_forward),
+       ("udp-reverse", udp_reverse), ("resilience", resilience), ("pivot", pivot)]

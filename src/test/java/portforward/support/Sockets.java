@@ -1,0 +1,61 @@
+package portforward.support;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/** Small blocking-socket helpers; every read has a timeout so a hang fails instead of waiting. */
+public final class Sockets {
+    public static final int READ_TIMEOUT_MS = 10_000;
+
+    private Sockets() {
+    }
+
+    public static Socket connect(String host, int port) throws IOException {
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress(host, port), READ_TIMEOUT_MS);
+        s.setSoTimeout(READ_TIMEOUT_MS);
+        return s;
+    }
+
+    public static Socket connect(int port) throws IOException {
+        return connect("127.0.0.1", port);
+    }
+
+    public static void send(Socket s, String text) throws IOException {
+        s.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+        s.getOutputStream().flush();
+    }
+
+    /** Reads exactly {@code n} bytes. */
+    public static byte[] readExactly(Socket s, int n) throws IOException {
+        s.setSoTimeout(READ_TIMEOUT_MS);
+        return s.getInputStream().readNBytes(n);
+    }
+
+    public static String readText(Socket s, int n) throws IOException {
+        return new String(readExactly(s, n), StandardCharsets.UTF_8);
+    }
+
+    /** Reads until EOF. */
+    public static byte[] readToEnd(Socket s) throws IOException {
+        s.setSoTimeout(READ_TIMEOUT_MS);
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        InputStream in = s.getInputStream();
+        in.transferTo(all);
+        return all.toByteArray();
+    }
+
+    public static void assertEcho(int port, String text) throws IOException {
+        try (Socket s = connect(port)) {
+            send(s, text);
+            s.shutdownOutput();
+            assertArrayEquals(text.getBytes(StandardCharsets.UTF_8), readToEnd(s));
+        }
+    }
+}
