@@ -6,7 +6,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogManager;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
@@ -20,8 +19,10 @@ public final class LogSetup {
     public enum Verbosity { QUIET, NORMAL, VERBOSE }
 
     public static void configure(Verbosity verbosity, PrintStream err) {
-        LogManager.getLogManager().reset();
         Logger root = Logger.getLogger("");
+        for (Handler old : root.getHandlers()) {
+            root.removeHandler(old);
+        }
         Handler handler = new LineHandler(err);
         handler.setLevel(Level.ALL);
         root.addHandler(handler);

@@ -17,24 +17,27 @@ import portforward.transport.Transport;
  */
 public final class TestRelay implements AutoCloseable {
     private final EventLoopGroup group;
+    private final RelayContext context;
     private final Forwarder forwarder;
 
-    private TestRelay(EventLoopGroup group, Forwarder forwarder) {
+    private TestRelay(EventLoopGroup group, RelayContext context, Forwarder forwarder) {
         this.group = group;
+        this.context = context;
         this.forwarder = forwarder;
     }
 
     public static TestRelay start(Transport transport, String... args) throws Exception {
         CommandLine.Parsed parsed = new CommandLine().parse(args);
         EventLoopGroup group = transport.newGroup(2);
-        Forwarder forwarder = Forwarders.of(new RelayContext(parsed.spec(), transport, group));
+        RelayContext context = new RelayContext(parsed.spec(), transport, group);
+        Forwarder forwarder = Forwarders.of(context);
         try {
             forwarder.start();
         } catch (StartException | RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
             throw e;
         }
-        return new TestRelay(group, forwarder);
+        return new TestRelay(group, context, forwarder);
     }
 
     /** The bound address of the i-th listen endpoint, in the order they were written. */
@@ -44,6 +47,11 @@ public final class TestRelay implements AutoCloseable {
 
     public int port(int i) {
         return address(i).getPort();
+    }
+
+    /** The relay's shared state, for tests that look inside (open link channels). */
+    public RelayContext context() {
+        return context;
     }
 
     public int port() {

@@ -39,8 +39,8 @@ class Holding extends ChannelInboundHandlerAdapter {
         return new Held(List.copyOf(held), inputShut);
     }
 
-    final boolean inputShut() {
-        return inputShut;
+    final boolean holdsBytes() {
+        return heldBytes > 0;
     }
 
     /** The client went away before the join; {@code why} is "closed" or "error: cause". Called at most once. */

@@ -16,7 +16,7 @@ import portforward.forward.Show;
  * First-come-first-served pairing of connections from two listeners. Every channel of a
  * listen-listen relay lives on one event loop, so the queues need no locks. A waiting
  * connection keeps reading (up to {@link Holding#LIMIT} bytes) so that a client that goes away
- * is noticed and dropped, and what it sent early is delivered after pairing.
+ * is noticed and dropped, and what it sent early, FIN included, is delivered after pairing.
  */
 final class PairingQueue {
     private static final Logger LOG = Logger.getLogger("portforward.tcp");
@@ -92,9 +92,15 @@ final class PairingQueue {
             TcpListenConnect.abort(channel); // its held bytes are released as it closes
         }
 
+        /**
+         * A FIN after some bytes is a half-closed request (printf ... | nc -N): it waits for its
+         * partner. A FIN with nothing sent is a client that connected and left.
+         */
         @Override
         void finReceived(ChannelHandlerContext ctx) {
-            drop("client closed before pairing");
+            if (!holdsBytes()) {
+                drop("client closed before pairing");
+            }
         }
 
         @Override

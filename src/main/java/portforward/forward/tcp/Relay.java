@@ -27,8 +27,12 @@ final class Relay extends ChannelInboundHandlerAdapter {
         link.count(fromA, ((ByteBuf) msg).readableBytes());
         peer.write(msg, peer.voidPromise());
         if (!peer.isWritable()) {
-            peer.flush();
+            // Pause first: the flush may drain the peer at once and fire "writable again" inside it.
             ctx.channel().config().setAutoRead(false);
+            peer.flush();
+            if (peer.isWritable()) {
+                Link.resume(ctx.channel());
+            }
         }
     }
 

@@ -1,0 +1,134 @@
+package portforward.forward.tcp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static portforward.forward.tcp.TcpListenConnectTest.assertClosedPromptly;
+import static portforward.support.Sockets.connect;
+import static portforward.support.Sockets.readText;
+import static portforward.support.Sockets.readToEnd;
+import static portforward.support.Sockets.send;
+
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import portforward.support.LeakCheck;
+import portforward.support.LogCapture;
+import portforward.support.TestRelay;
+import portforward.transport.Transport;
+
+@Timeout(60)
+@ExtendWith(LeakCheck.class)
+class TcpListenListenTest {
+
+    private static TestRelay rendezvous(Transport transport, String... extra) throws Exception {
+        String[] args = new String[extra.length + 3];
+        System.arraycopy(extra, 0, args, 0, extra.length);
+        args[extra.length] = "tcp";
+        args[extra.length + 1] = "listen:127.0.0.1:0";
+        args[extra.length + 2] = "listen:127.0.0.1:0";
+        return TestRelay.start(transport, args);
+    }
+
+    @ParameterizedTest
+    @MethodSource("portforward.support.Transports#all")
+    void pairsOneConnectionFromEachSide(Transport transport) throws Exception {
+        try (TestRelay relay = rendezvous(transport);
+                Socket left = connect(relay.port(0));
+                Socket right = connect(relay.port(1))) {
+            send(left, "from left");
+            assertEquals("from left", readText(right, 9));
+            send(right, "from right");
+            assertEquals("from right", readText(left, 10));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("portforward.support.Transports#all")
+    void bytesSentWhileWaitingAreDeliveredAfterPairing(Transport transport) throws Exception {
+        try (LogCapture log = new LogCapture();
+                TestRelay relay = rendezvous(transport);
+                Socket early = connect(relay.port(1))) {
+            send(early, "sent before anyone else came");
+            log.await("waiting for a partner");
+            try (Socket late = connect(relay.port(0))) {
+                assertEquals("sent before anyone else came", readText(late, 28));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("portforward.support.Transports#all")
+    void pairsInOrderOfArrivalAndQueuesRatherThanEvicts(Transport transport) throws Exception {
+        try (LogCapture log = new LogCapture();
+                TestRelay relay = rendezvous(transport);
+                Socket first = connect(relay.port(0));
+                Socket second = connect(relay.port(0))) {
+            send(first, "1");
+            send(second, "2");
+            awaitWaiting(log, 2);
+            try (Socket a = connect(relay.port(1)); Socket b = connect(relay.port(1))) {
+                assertEquals("1", readText(a, 1), "the first arrival pairs first");
+                assertEquals("2", readText(b, 1), "the second arrival waited, it was not evicted");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("portforward.support.Transports#all")
+    void waitingConnectionWhoseClientLeftIsNeverPaired(Transport transport) throws Exception {
+        try (LogCapture log = new LogCapture(); TestRelay relay = rendezvous(transport)) {
+            Socket quitter = connect(relay.port(0));
+            quitter.close();
+            log.await("dropped: client closed before pairing");
+            try (Socket stayer = connect(relay.port(0))) {
+                send(stayer, "alive");
+                awaitWaiting(log, 2);
+                try (Socket partner = connect(relay.port(1))) {
+                    assertEquals("alive", readText(partner, 5));
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("portforward.support.Transports#all")
+    void unpairedConnectionIsClosedAfterThePairTimeout(Transport transport) throws Exception {
+        try (LogCapture log = new LogCapture(); TestRelay relay = rendezvous(transport, "--pair-timeout", "0.5")) {
+            assertClosedPromptly(relay.port(1));
+            log.await("dropped: no partner within 0.5 s");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("portforward.support.Transports#all")
+    void halfCloseIsCarriedBetweenPairedClients(Transport transport) throws Exception {
+        try (TestRelay relay = rendezvous(transport);
+                Socket left = connect(relay.port(0));
+                Socket right = connect(relay.port(1))) {
+            send(left, "question");
+            left.shutdownOutput();
+            assertEquals("question", new String(readToEnd(right), StandardCharsets.UTF_8));
+            send(right, "answer");
+            right.shutdownOutput();
+            assertEquals("answer", new String(readToEnd(left), StandardCharsets.UTF_8));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("portforward.support.Transports#all")
+    void ipv6AndIpv4Listeners(Transport transport) throws Exception {
+        try (TestRelay relay = TestRelay.start(transport, "tcp", "listen:[::1]:0", "listen:127.0.0.1:0");
+                Socket six = connect("::1", relay.port(0));
+                Socket four = connect(relay.port(1))) {
+            send(six, "hi");
+            assertEquals("hi", readText(four, 2));
+        }
+    }
+
+    private static void awaitWaiting(LogCapture log, int count) throws InterruptedException {
+        log.await(line -> log.lines().stream().filter(l -> l.contains("waiting for a partner")).count() >= count,
+                java.time.Duration.ofSeconds(10));
+    }
+}
