@@ -23,11 +23,11 @@ async def fetch(reader, writer, host, path):
 
 async def main(host, port, path, n, sha):
     opened = await asyncio.wait_for(
-        asyncio.gather(*(asyncio.open_connection(host, port) for _ in range(n)), return_exceptions=True), 30)
+        asyncio.gather(*(asyncio.open_connection(host, port) for _ in range(n)), return_exceptions=True), 20)
     conns = [c for c in opened if not isinstance(c, BaseException)]
     outcome = collections.Counter(type(c).__name__ for c in opened if isinstance(c, BaseException))
     results = await asyncio.wait_for(
-        asyncio.gather(*(fetch(r, w, host, path) for r, w in conns), return_exceptions=True), 90)
+        asyncio.gather(*(fetch(r, w, host, path) for r, w in conns), return_exceptions=True), 60)
     good = 0
     for r in results:
         if isinstance(r, BaseException):

@@ -241,6 +241,21 @@ class Lab:
         self.namespaces = []
 
 
+def sweep_stale():
+    """Removes namespaces left by a run that was killed outright (SIGKILL leaves no chance to clean up):
+    those named pf<PID>-s<N>-... whose PID is gone. Returns their names."""
+    listing = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
+    stale = []
+    for ns in (l.split()[0] for l in listing.splitlines() if l.strip()):
+        m = re.match(r"pf(\d+)-s\d+-", ns)
+        if m and not os.path.exists(f"/proc/{m.group(1)}"):
+            stale.append(ns)
+    lab = Lab("stale", 0, "/", "/", {})
+    lab.namespaces = stale
+    lab.close()
+    return stale
+
+
 def _ip(*args):
     r = subprocess.run(["ip", *args], capture_output=True, text=True)
     if r.returncode != 0:

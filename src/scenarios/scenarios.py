@@ -29,7 +29,7 @@ def forward(lab):
     lab.wait_listening("gateway", "tcp", 8888, gateway)
     lab.assert_blocked("client", "10.200.12.20", 8000)
     began = time.monotonic()
-    lab.run_block("client")
+    lab.run_block("client", timeout=30)
     return f"curl ok, 101 MiB sha256 ok ({time.monotonic() - began:.1f}s); direct path blocked"
 
 
@@ -96,7 +96,7 @@ def cascade(lab):
     lab.assert_blocked("client", "fd00:200:33::20", 8000)
     lab.assert_blocked("client", "10.200.32.2", 8080)
     began = time.monotonic()
-    lab.run_block("client")
+    lab.run_block("client", timeout=30)
     return f"curl over IPv6 then IPv4 ok, 101 MiB sha256 ok ({time.monotonic() - began:.1f}s); direct paths blocked"
 
 
@@ -186,11 +186,11 @@ def resilience(lab):
 def pivot(lab):
     start_restricted(lab)
     began = time.monotonic()
-    lab.run_block("client", timeout=120)
+    lab.run_block("client", timeout=60)
     with open(os.path.join(lab.dir("server"), "numbers.txt"), "rb") as f:
         digest = hashlib.sha256(f.read()).hexdigest()
     rc, out = lab.run("client", f"python3 {HERE}/concurrent_get.py 10.200.21.1 8080 /numbers.txt 200 {digest}",
-                      timeout=150)
+                      timeout=100)
     if rc != 0:
         raise Failure(f"client: {one_line(out)}")
     return f"200 parallel curls ok; {one_line(out)} ({time.monotonic() - began:.1f}s)"
