@@ -17,6 +17,9 @@ public final class UdpForwarders {
     public static Forwarder of(RelayContext context) {
         Endpoint first = context.spec().first();
         Endpoint second = context.spec().second();
+        if (first.isListen() && second.isListen()) {
+            return new UdpListenListen(context);
+        }
         if (first.isListen() && !second.isListen()) {
             return new UdpListenConnect(context, first, second);
         }
