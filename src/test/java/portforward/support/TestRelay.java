@@ -45,6 +45,11 @@ public final class TestRelay implements AutoCloseable {
         return forwarder.boundAddresses().get(i);
     }
 
+    /** The running relay itself, for a test that asks a mode about its state. */
+    public Forwarder forwarder() {
+        return forwarder;
+    }
+
     public int port(int i) {
         return address(i).getPort();
     }

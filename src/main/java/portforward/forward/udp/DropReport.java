@@ -1,0 +1,79 @@
+package portforward.forward.udp;
+
+import io.netty.util.concurrent.EventExecutor;
+import java.util.StringJoiner;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.logging.Logger;
+
+/**
+ * Counts every dropped datagram by reason and says so in a warning, at most one per
+ * {@link #INTERVAL_NANOS}, so that a flood of drops costs a counter each and one line, and no drop
+ * goes unreported. Sessions on any event loop report here.
+ */
+final class DropReport {
+    private static final Logger LOG = Logger.getLogger("portforward.udp");
+    static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    enum Reason {
+        TABLE_FULL("refused, session table full"),
+        HOLD_FULL("held for an unpaired or connecting session beyond " + HeldDatagrams.MAX_DATAGRAMS
+                + " datagrams or " + HeldDatagrams.MAX_BYTES / 1024 + " KiB"),
+        BACKLOGGED("socket send buffer full"),
+        UNDELIVERED("still held when the session ended");
+
+        private final String words;
+
+        Reason(String words) {
+            this.words = words;
+        }
+    }
+
+    private final EventExecutor executor;
+    private final int maxSessions;
+    private final AtomicLongArray counts = new AtomicLongArray(Reason.values().length);
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final AtomicLong lastReportNanos = new AtomicLong(System.nanoTime() - INTERVAL_NANOS);
+
+    DropReport(EventExecutor executor, int maxSessions) {
+        this.executor = executor;
+        this.maxSessions = maxSessions;
+    }
+
+    void count(Reason reason, long datagrams) {
+        if (datagrams <= 0) {
+            return;
+        }
+        counts.addAndGet(reason.ordinal(), datagrams);
+        if (scheduled.compareAndSet(false, true)) {
+            long wait = Math.max(0, lastReportNanos.get() + INTERVAL_NANOS - System.nanoTime());
+            executor.schedule(this::report, wait, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    void count(Reason reason) {
+        count(reason, 1);
+    }
+
+    /** Reports what was counted since the last warning, if anything; also called when stopping. */
+    void report() {
+        lastReportNanos.set(System.nanoTime());
+        scheduled.set(false);
+        long total = 0;
+        StringJoiner parts = new StringJoiner(", ");
+        for (Reason reason : Reason.values()) {
+            long n = counts.getAndSet(reason.ordinal(), 0);
+            if (n > 0) {
+                total += n;
+                parts.add(n + " " + reason.words
+                        + (reason == Reason.TABLE_FULL ? " (--max-sessions " + maxSessions + ")" : ""));
+            }
+        }
+        if (total > 0) {
+            long dropped = total;
+            LOG.warning(() -> "dropped " + Traffic.datagrams(dropped) + ": " + parts);
+        }
+    }
+}

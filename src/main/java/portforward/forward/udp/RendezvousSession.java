@@ -1,0 +1,95 @@
+package portforward.forward.udp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoop;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * One client address on one listener of the rendezvous relay: first waiting for a partner on the
+ * other listener (holding what it sends, bounded), then one half of a {@link RendezvousPair}.
+ * Confined to the relay's event loop.
+ */
+final class RendezvousSession {
+
+    /** Where a session's datagrams come from: which listener (0 or 1), and which client address. */
+    record Caller(int side, InetSocketAddress address) {
+    }
+
+    private final Caller caller;
+    private final Peer peer;
+    private final DropReport drops;
+    private final HeldDatagrams held = new HeldDatagrams();
+    private final IdleTimer waiting;
+    private final long arrivedNanos = System.nanoTime();
+    private RendezvousPair pair;
+    private long dropped;
+
+    /** {@code unpaired} runs if no partner comes within --pair-timeout of the last datagram or knock. */
+    RendezvousSession(Caller caller, Peer peer, EventLoop loop, Duration pairTimeout, DropReport drops,
+            Consumer<RendezvousSession> unpaired) {
+        this.caller = caller;
+        this.peer = peer;
+        this.drops = drops;
+        this.waiting = new IdleTimer(loop, pairTimeout, () -> unpaired.accept(this));
+    }
+
+    Caller caller() {
+        return caller;
+    }
+
+    Peer peer() {
+        return peer;
+    }
+
+    long arrivedNanos() {
+        return arrivedNanos;
+    }
+
+    /**
+     * A datagram from this client; taken, whatever becomes of it. Until the session is paired a
+     * lone 0x00 is a knock, which only keeps the session waiting; once paired, every byte is data.
+     */
+    void received(ByteBuf datagram) {
+        if (pair != null) {
+            pair.forward(this, datagram);
+            return;
+        }
+        waiting.touch();
+        if (Knock.is(datagram)) {
+            datagram.release();
+        } else if (!held.offer(datagram)) {
+            dropped++;
+            drops.count(DropReport.Reason.HOLD_FULL);
+        }
+    }
+
+    /** Joins {@code pair}: stops waiting and hands over what was held, oldest first. */
+    void paired(RendezvousPair pair) {
+        this.pair = pair;
+        waiting.cancel();
+        held.drainTo(datagram -> pair.forward(this, datagram));
+    }
+
+    boolean isPaired() {
+        return pair != null;
+    }
+
+    RendezvousPair pair() {
+        return pair;
+    }
+
+    /** Datagrams dropped so far: while waiting, and the held ones if it never pairs. */
+    long dropped() {
+        return dropped;
+    }
+
+    /** Stops waiting for good; what is still held is dropped and counted. */
+    void abandon() {
+        waiting.cancel();
+        int lost = held.discard();
+        dropped += lost;
+        drops.count(DropReport.Reason.UNDELIVERED, lost);
+    }
+}

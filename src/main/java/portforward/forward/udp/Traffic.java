@@ -1,0 +1,53 @@
+package portforward.forward.udp;
+
+import io.netty.buffer.ByteBuf;
+import portforward.forward.Show;
+
+/** What a session carried each way and what it dropped, for its closing line. Loop-confined. */
+final class Traffic {
+    private long datagramsToB;
+    private long bytesToB;
+    private long datagramsToA;
+    private long bytesToA;
+    private long dropped;
+
+    /** Sends {@code datagram} (taken) to {@code to}, side B or A, and counts it as carried or dropped. */
+    void send(ByteBuf datagram, Peer to, boolean toB, DropReport drops) {
+        int bytes = datagram.readableBytes();
+        if (to.send(datagram)) {
+            carried(toB, bytes);
+        } else {
+            dropped(1);
+            drops.count(DropReport.Reason.BACKLOGGED);
+        }
+    }
+
+    private void carried(boolean toB, int bytes) {
+        if (toB) {
+            datagramsToB++;
+            bytesToB += bytes;
+        } else {
+            datagramsToA++;
+            bytesToA += bytes;
+        }
+    }
+
+    void dropped(long datagrams) {
+        dropped += datagrams;
+    }
+
+    long dropped() {
+        return dropped;
+    }
+
+    /** "3 datagrams (120 B) to b, 1 datagram (80 B) to a, 0 dropped". */
+    String describe(String a, String b) {
+        return datagrams(datagramsToB) + " (" + Show.bytes(bytesToB) + ") to " + b + ", "
+                + datagrams(datagramsToA) + " (" + Show.bytes(bytesToA) + ") to " + a + ", "
+                + dropped + " dropped";
+    }
+
+    static String datagrams(long n) {
+        return n + (n == 1 ? " datagram" : " datagrams");
+    }
+}

@@ -1,0 +1,147 @@
+package portforward.forward.udp;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import portforward.endpoint.Endpoint;
+import portforward.forward.Backoff;
+import portforward.forward.Forwarder;
+import portforward.forward.RelayContext;
+import portforward.forward.Show;
+import portforward.forward.StartException;
+
+/**
+ * udp conn-conn, the agent: keeps --pool sockets toward SOCK1 (normally a rendezvous relay), each
+ * knocking so that the relay holds a session for it. The first datagram one of them receives
+ * opens a {@link UdpSession} toward SOCK2, and a replacement joins the pool. The pool's
+ * bookkeeping is confined to one event loop; each socket and its session live on their own.
+ */
+public final class UdpConnConnect implements Forwarder {
+    private static final Logger LOG = Logger.getLogger("portforward.udp");
+    /** Knock at least this often, so that NAT mappings and the relay's waiting session stay. */
+    private static final Duration MAX_KNOCK_INTERVAL = Duration.ofSeconds(30);
+
+    private final RelayContext context;
+    private final Endpoint relay;
+    private final Endpoint target;
+    private final EventLoop poolLoop;
+    private final DropReport drops;
+    /** Half the pair timeout, so a relay started with the same --pair-timeout never expires us. */
+    private final Duration knockInterval;
+    private final Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(16));
+    private final Set<Channel> idle = new HashSet<>();
+    private int connecting;
+    private boolean retryScheduled;
+    private boolean stopped;
+    private boolean refusalReported;
+
+    public UdpConnConnect(RelayContext context) {
+        this.context = context;
+        this.relay = context.spec().first();
+        this.target = context.spec().second();
+        this.poolLoop = context.group().next();
+        this.drops = new DropReport(poolLoop, context.spec().maxSessions());
+        Duration half = context.spec().pairTimeout().dividedBy(2);
+        this.knockInterval = half.compareTo(MAX_KNOCK_INTERVAL) < 0 ? half : MAX_KNOCK_INTERVAL;
+    }
+
+    @Override
+    public void start() throws StartException {
+        LOG.info(() -> "agent keeping " + context.spec().pool() + " udp sockets to " + relay.address()
+                + " (knocking every " + IdleTimer.describe(knockInterval) + "), forwarding to " + target.address());
+        poolLoop.execute(this::fill);
+    }
+
+    @Override
+    public List<InetSocketAddress> boundAddresses() {
+        return List.of();
+    }
+
+    /** Datagrams have nothing in flight worth a grace period: sockets and sessions close at once. */
+    @Override
+    public Future<?> stop(Duration grace) {
+        poolLoop.execute(() -> {
+            stopped = true;
+            idle.forEach(Channel::close);
+            idle.clear();
+        });
+        context.closeLinks(); // marks the relay as stopping, so that sessions end saying "shutdown"
+        return context.linkChannels().close().addListener(closed -> drops.report());
+    }
+
+    private void fill() {
+        while (!stopped && !retryScheduled && idle.size() + connecting < context.spec().pool()) {
+            connecting++;
+            EventLoop loop = context.group().next();
+            PoolSocket socket = new PoolSocket(context, loop, target, drops, knockInterval, this);
+            UdpSockets.connect(context, loop, relay, socket).addListener(f -> connected((ChannelFuture) f, socket));
+        }
+    }
+
+    private void connected(ChannelFuture f, PoolSocket socket) {
+        if (f.isSuccess() && !context.stopping()) {
+            socket.start(f.channel());
+        }
+        poolLoop.execute(() -> {
+            connecting--;
+            if (!f.isSuccess()) {
+                failed(Show.cause(f.cause()));
+            } else if (stopped) {
+                f.channel().close();
+            } else {
+                backoff.reset();
+                idle.add(f.channel());
+                fill();
+            }
+        });
+    }
+
+    private void failed(String cause) {
+        if (stopped || retryScheduled) {
+            return;
+        }
+        retryScheduled = true;
+        Duration delay = backoff.next();
+        LOG.warning(() -> "cannot open a udp socket to " + relay.address() + ": " + cause + "; retrying in "
+                + Show.seconds(delay.toNanos()));
+        poolLoop.schedule(() -> {
+            retryScheduled = false;
+            fill();
+        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** A pool socket left the pool: it received its first datagram, or it closed. */
+    void left(Channel channel) {
+        poolLoop.execute(() -> {
+            if (idle.remove(channel)) {
+                fill();
+            }
+        });
+    }
+
+    /**
+     * The relay answered a knock with ICMP port unreachable: nothing listens there (yet). Said
+     * once, until a datagram from the relay shows it is back; the sockets keep knocking.
+     */
+    void refused(String cause) {
+        poolLoop.execute(() -> {
+            if (!refusalReported) {
+                refusalReported = true;
+                LOG.warning(() -> "relay " + relay.address() + " refused a knock (" + cause + "); still knocking every "
+                        + IdleTimer.describe(knockInterval));
+            }
+        });
+    }
+
+    void answered() {
+        poolLoop.execute(() -> refusalReported = false);
+    }
+}

@@ -1,0 +1,111 @@
+package portforward.forward.udp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.concurrent.Future;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Logger;
+import portforward.endpoint.Endpoint;
+import portforward.forward.Forwarder;
+import portforward.forward.RelayContext;
+import portforward.forward.Show;
+import portforward.forward.StartException;
+
+/**
+ * udp listen-conn: each client address seen on the listener gets a {@link UdpSession} with its own
+ * socket toward the target. The listener and all its sessions share one event loop, so the table
+ * needs no locks; no session can hold up another, because a backlogged socket drops, not queues.
+ */
+public final class UdpListenConnect implements Forwarder {
+    private static final Logger LOG = Logger.getLogger("portforward.udp");
+
+    private final RelayContext context;
+    private final Endpoint listen;
+    private final Endpoint target;
+    private final EventLoop loop;
+    private final DropReport drops;
+    private final UdpSessionTable<InetSocketAddress, UdpSession> table;
+    private Channel listener;
+
+    public UdpListenConnect(RelayContext context, Endpoint listen, Endpoint target) {
+        this.context = context;
+        this.listen = listen;
+        this.target = target;
+        this.loop = context.group().next();
+        this.drops = new DropReport(loop, context.spec().maxSessions());
+        this.table = new UdpSessionTable<>(context.spec().maxSessions(), drops);
+    }
+
+    @Override
+    public void start() throws StartException {
+        listener = UdpSockets.bind(context, listen, loop, new ClientDatagrams());
+        LOG.info(() -> "listening on udp " + Show.address(listener.localAddress()) + ", forwarding to "
+                + target.address());
+    }
+
+    @Override
+    public List<InetSocketAddress> boundAddresses() {
+        return List.of((InetSocketAddress) listener.localAddress());
+    }
+
+    /** Datagrams have nothing in flight worth a grace period: sessions end at once. */
+    @Override
+    public Future<?> stop(Duration grace) {
+        return loop.submit(() -> {
+            listener.close();
+            table.snapshot().forEach(session -> session.end("shutdown"));
+            drops.report();
+        });
+    }
+
+    /** How many sessions are open, read on the loop that owns the table. */
+    public Future<Integer> sessionCount() {
+        return loop.submit(table::size);
+    }
+
+    private final class ClientDatagrams extends SimpleChannelInboundHandler<DatagramPacket> {
+        ClientDatagrams() {
+            super(false);
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            InetSocketAddress client = packet.sender();
+            Optional<UdpSession> known = table.get(client);
+            if (known.isPresent()) {
+                deliver(known.get(), packet.content());
+                return;
+            }
+            Optional<UdpSession> opened = table.open(client, c -> new UdpSession(context, loop,
+                    Peer.behind(ctx.channel(), c), target, drops, ended -> table.remove(c, ended)));
+            if (opened.isEmpty()) {
+                packet.release();
+                return;
+            }
+            deliver(opened.get(), packet.content());
+            opened.get().connect();
+        }
+
+        /** Up to the first real datagram, a lone 0x00 is a knock: it keeps the session, and goes nowhere. */
+        private void deliver(UdpSession session, ByteBuf datagram) {
+            if (!session.carriedAny() && Knock.is(datagram)) {
+                datagram.release();
+                session.knocked();
+                return;
+            }
+            session.fromClient(datagram);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.fine(() -> "udp listener " + Show.address(ctx.channel().localAddress()) + ": " + Show.cause(cause));
+        }
+    }
+}

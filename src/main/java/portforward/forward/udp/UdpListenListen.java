@@ -1,0 +1,149 @@
+package portforward.forward.udp;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.concurrent.Future;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import portforward.forward.Forwarder;
+import portforward.forward.RelayContext;
+import portforward.forward.Show;
+import portforward.forward.StartException;
+import portforward.forward.udp.RendezvousSession.Caller;
+
+/**
+ * udp listen-listen, the rendezvous relay: sessions (client addresses) on the two listeners are
+ * paired in order of arrival. Both listeners and every session share one event loop, which keeps
+ * the table and the waiting lines free of locks.
+ */
+public final class UdpListenListen implements Forwarder {
+    private static final Logger LOG = Logger.getLogger("portforward.udp");
+
+    private final RelayContext context;
+    private final EventLoop loop;
+    private final DropReport drops;
+    private final UdpSessionTable<Caller, RendezvousSession> table;
+    /** Unpaired sessions per listener, oldest first; a set so that an expiring one leaves in O(1). */
+    private final List<LinkedHashSet<RendezvousSession>> waiting = List.of(new LinkedHashSet<>(), new LinkedHashSet<>());
+    private Channel first;
+    private Channel second;
+
+    public UdpListenListen(RelayContext context) {
+        this.context = context;
+        this.loop = context.group().next();
+        this.drops = new DropReport(loop, context.spec().maxSessions());
+        this.table = new UdpSessionTable<>(context.spec().maxSessions(), drops);
+    }
+
+    @Override
+    public void start() throws StartException {
+        first = UdpSockets.bind(context, context.spec().first(), loop, new Arrivals(0));
+        try {
+            second = UdpSockets.bind(context, context.spec().second(), loop, new Arrivals(1));
+        } catch (StartException e) {
+            first.close();
+            throw e;
+        }
+        LOG.info(() -> "listening on udp " + Show.address(first.localAddress()) + " and "
+                + Show.address(second.localAddress()) + ", pairing sessions in order of arrival");
+    }
+
+    @Override
+    public List<InetSocketAddress> boundAddresses() {
+        return List.of((InetSocketAddress) first.localAddress(), (InetSocketAddress) second.localAddress());
+    }
+
+    /** Datagrams have nothing in flight worth a grace period: sessions end at once. */
+    @Override
+    public Future<?> stop(Duration grace) {
+        return loop.submit(() -> {
+            first.close();
+            second.close();
+            for (RendezvousSession session : table.snapshot()) {
+                if (session.isPaired()) {
+                    session.pair().end("shutdown");
+                } else {
+                    unpaired(session, "shutdown");
+                }
+            }
+            drops.report();
+        });
+    }
+
+    /** How many sessions (paired or waiting) are open, read on the loop that owns the table. */
+    public Future<Integer> sessionCount() {
+        return loop.submit(table::size);
+    }
+
+    private void arrived(RendezvousSession session) {
+        int side = session.caller().side();
+        Iterator<RendezvousSession> partners = waiting.get(1 - side).iterator();
+        if (!partners.hasNext()) {
+            waiting.get(side).add(session);
+            LOG.fine(() -> "waiting for a partner: " + Show.address(session.peer().address()));
+            return;
+        }
+        RendezvousSession partner = partners.next();
+        partners.remove();
+        RendezvousSession zero = side == 0 ? session : partner;
+        RendezvousSession one = side == 0 ? partner : session;
+        RendezvousPair.join(context, loop, zero, one, drops, ended -> {
+            table.remove(ended.first().caller(), ended.first());
+            table.remove(ended.second().caller(), ended.second());
+        });
+    }
+
+    /** A session leaves without a partner; it says so at info level only if that lost datagrams. */
+    private void unpaired(RendezvousSession session, String reason) {
+        waiting.get(session.caller().side()).remove(session);
+        table.remove(session.caller(), session);
+        session.abandon();
+        long nanos = System.nanoTime() - session.arrivedNanos();
+        LOG.log(session.dropped() > 0 ? Level.INFO : Level.FINE, () -> "unpaired session "
+                + Show.address(session.peer().address()) + " closed (" + reason + ") after " + Show.seconds(nanos)
+                + ": " + session.dropped() + " dropped");
+    }
+
+    private final class Arrivals extends SimpleChannelInboundHandler<DatagramPacket> {
+        private final int side;
+
+        Arrivals(int side) {
+            super(false);
+            this.side = side;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            Caller caller = new Caller(side, packet.sender());
+            Optional<RendezvousSession> known = table.get(caller);
+            if (known.isPresent()) {
+                known.get().received(packet.content());
+                return;
+            }
+            Duration pairTimeout = context.spec().pairTimeout();
+            Optional<RendezvousSession> opened = table.open(caller, c -> new RendezvousSession(c,
+                    Peer.behind(ctx.channel(), c.address()), loop, pairTimeout, drops,
+                    expired -> unpaired(expired, "no partner within " + IdleTimer.describe(pairTimeout))));
+            if (opened.isEmpty()) {
+                packet.release();
+                return;
+            }
+            opened.get().received(packet.content());
+            arrived(opened.get());
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            LOG.fine(() -> "udp listener " + Show.address(ctx.channel().localAddress()) + ": " + Show.cause(cause));
+        }
+    }
+}

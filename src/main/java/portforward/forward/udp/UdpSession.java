@@ -1,0 +1,164 @@
+package portforward.forward.udp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DatagramPacket;
+import java.time.Duration;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+import portforward.endpoint.Endpoint;
+import portforward.forward.RelayContext;
+import portforward.forward.Show;
+
+/**
+ * One client's flow in listen-conn or in the agent. Its datagrams go out on a socket of the
+ * session's own, connected to the target, so the target sees one source port per client and its
+ * replies find their way back. The session is that socket's handler and lives on its event loop.
+ */
+final class UdpSession extends ChannelInboundHandlerAdapter {
+    private static final Logger LOG = Logger.getLogger("portforward.udp");
+
+    private final RelayContext context;
+    private final EventLoop loop;
+    private final long id;
+    private final Peer client;
+    private final Endpoint target;
+    private final DropReport drops;
+    private final Consumer<UdpSession> onEnd;
+    private final IdleTimer idle;
+    /** What the client sent while the socket to the target was still being opened. */
+    private final HeldDatagrams connecting = new HeldDatagrams();
+    private final Traffic traffic = new Traffic();
+    private final long startNanos = System.nanoTime();
+    private Channel channel;
+    private Peer toTarget;
+    private boolean connected;
+    private boolean carried;
+    private boolean ended;
+    private long errors;
+    private String lastError = "";
+
+    /**
+     * A session for {@code client} whose socket will live on {@code loop}; {@code onEnd} runs once
+     * when the session ends, whatever the reason. Nothing is sent until {@link #connect()}.
+     */
+    UdpSession(RelayContext context, EventLoop loop, Peer client, Endpoint target, DropReport drops,
+            Consumer<UdpSession> onEnd) {
+        this.context = context;
+        this.loop = loop;
+        this.id = context.nextLinkId();
+        this.client = client;
+        this.target = target;
+        this.drops = drops;
+        this.onEnd = onEnd;
+        Duration timeout = context.spec().udpTimeout();
+        this.idle = new IdleTimer(loop, timeout, () -> end("idle for " + IdleTimer.describe(timeout)));
+    }
+
+    /**
+     * Opens the socket toward the target (resolving its name now). Called once the session is
+     * registered, because a socket that cannot be opened ends the session at once.
+     */
+    void connect() {
+        UdpSockets.connect(context, loop, target, this).addListener(f -> connected((ChannelFuture) f));
+    }
+
+    private void connected(ChannelFuture f) {
+        if (!f.isSuccess()) {
+            end("target " + target.address() + ": " + Show.cause(f.cause()));
+            return;
+        }
+        if (ended || context.stopping()) {
+            f.channel().close();
+            end("shutdown"); // ended already, unless the agent is stopping
+            return;
+        }
+        channel = f.channel();
+        context.track(channel);
+        toTarget = Peer.connected(channel);
+        connected = true;
+        LOG.info(() -> "session " + id + " open: " + Show.address(client.address()) + " <-> "
+                + Show.address(toTarget.address()) + " (from " + Show.address(channel.localAddress()) + ")");
+        connecting.drainTo(this::sendToTarget);
+    }
+
+    /** A datagram from the client; taken, whatever becomes of it. */
+    void fromClient(ByteBuf datagram) {
+        if (ended) {
+            datagram.release();
+            drop(DropReport.Reason.UNDELIVERED, 1);
+            return;
+        }
+        idle.touch();
+        carried = true;
+        if (!connected) {
+            if (!connecting.offer(datagram)) {
+                drop(DropReport.Reason.HOLD_FULL, 1);
+            }
+            return;
+        }
+        sendToTarget(datagram);
+    }
+
+    /** The client knocked: it is still there, though it sent nothing to carry. */
+    void knocked() {
+        idle.touch();
+    }
+
+    /** Whether any datagram from the client has been taken as data (after which 0x00 is data too). */
+    boolean carriedAny() {
+        return carried;
+    }
+
+    private void sendToTarget(ByteBuf datagram) {
+        traffic.send(datagram, toTarget, true, drops);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        idle.touch();
+        traffic.send(((DatagramPacket) msg).content(), client, false, drops);
+    }
+
+    /** Errors on a connected UDP socket are ICMP reports (port unreachable); the flow goes on. */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        errors++;
+        lastError = Show.cause(cause);
+        LOG.fine(() -> "session " + id + ": " + lastError);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        end(context.stopping() ? "shutdown" : "socket closed");
+        ctx.fireChannelInactive();
+    }
+
+    private void drop(DropReport.Reason reason, long datagrams) {
+        traffic.dropped(datagrams);
+        drops.count(reason, datagrams);
+    }
+
+    /** Ends the session once: closes its socket, drops what is still held, and says so. */
+    void end(String reason) {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        idle.cancel();
+        drop(DropReport.Reason.UNDELIVERED, connecting.discard());
+        if (connected) {
+            channel.close();
+        }
+        onEnd.accept(this);
+        long nanos = System.nanoTime() - startNanos;
+        String targetName = connected ? Show.address(toTarget.address()) : target.address();
+        String errorNote = errors == 0 ? "" : ", " + errors + " error" + (errors == 1 ? "" : "s") + " (" + lastError + ")";
+        LOG.info(() -> "session " + id + " closed (" + reason + ") after " + Show.seconds(nanos) + ": "
+                + traffic.describe(Show.address(client.address()), targetName) + errorNote);
+    }
+}

@@ -1,0 +1,69 @@
+package portforward.forward.udp;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
+import portforward.endpoint.Endpoint;
+import portforward.forward.Listeners;
+import portforward.forward.RelayContext;
+import portforward.forward.Show;
+import portforward.forward.StartException;
+
+/** Opens datagram sockets with the options every UDP socket of the relay needs. */
+final class UdpSockets {
+    /**
+     * Every read gets a buffer larger than the largest UDP payload (65527 bytes over IPv6): a
+     * datagram that does not fit is cut short by the kernel without a word, so no guessing here.
+     */
+    static final int RECEIVE_BUFFER = 65536;
+    /** A listener carries every session, so it gets the larger kernel buffers (capped by rmem_max). */
+    private static final int LISTENER_SOCKET_BUFFER = 4 << 20;
+    private static final int SESSION_SOCKET_BUFFER = 1 << 20;
+    /**
+     * Datagrams read per wake-up: the allocator's own default is one, which costs an event loop
+     * turn per datagram; 16 is what Netty gives datagram channels by default.
+     */
+    private static final int READS_PER_WAKEUP = 16;
+    private static final RecvByteBufAllocator WHOLE_DATAGRAMS =
+            new FixedRecvByteBufAllocator(RECEIVE_BUFFER).maxMessagesPerRead(READS_PER_WAKEUP);
+
+    private UdpSockets() {
+    }
+
+    /** Binds a listener for {@code endpoint} on {@code loop}, or says which address failed and why. */
+    static Channel bind(RelayContext context, Endpoint endpoint, EventLoop loop, ChannelHandler handler)
+            throws StartException {
+        ChannelFuture bound = bootstrap(context, loop, LISTENER_SOCKET_BUFFER, handler)
+                .bind(Listeners.resolveListen(endpoint)).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            throw new StartException("cannot listen on udp " + endpoint.address() + ": " + Show.cause(bound.cause()));
+        }
+        return bound.channel();
+    }
+
+    /** A socket on {@code loop} connected to {@code target}, which is resolved now. */
+    static ChannelFuture connect(RelayContext context, EventLoop loop, Endpoint target, ChannelHandler handler) {
+        return bootstrap(context, loop, SESSION_SOCKET_BUFFER, handler).connect(target.host(), target.port());
+    }
+
+    /**
+     * The write watermark is the socket buffer: a socket past it is backlogged, and datagrams for it
+     * are dropped and counted rather than queued without bound.
+     */
+    private static Bootstrap bootstrap(RelayContext context, EventLoop loop, int socketBuffer, ChannelHandler handler) {
+        return new Bootstrap()
+                .group(loop)
+                .channel(context.transport().datagramChannel())
+                .option(ChannelOption.RCVBUF_ALLOCATOR, WHOLE_DATAGRAMS)
+                .option(ChannelOption.SO_RCVBUF, socketBuffer)
+                .option(ChannelOption.SO_SNDBUF, socketBuffer)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(socketBuffer / 2, socketBuffer))
+                .handler(handler);
+    }
+}

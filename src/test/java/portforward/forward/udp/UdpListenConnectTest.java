@@ -1,0 +1,185 @@
+package portforward.forward.udp;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import portforward.forward.StartException;
+import portforward.support.LeakCheck;
+import portforward.support.LogCapture;
+import portforward.support.TestRelay;
+import portforward.transport.Transport;
+
+@ExtendWith(LeakCheck.class)
+@Timeout(30)
+class UdpListenConnectTest {
+
+    static TestRelay relay(Transport transport, int targetPort, String... options) throws Exception {
+        List<String> words = new ArrayList<>(List.of(options));
+        words.addAll(List.of("udp", "listen:127.0.0.1:0", "conn:127.0.0.1:" + targetPort));
+        return TestRelay.start(transport, words.toArray(String[]::new));
+    }
+
+    static int sessionCount(TestRelay relay) throws Exception {
+        return ((UdpListenConnect) relay.forwarder()).sessionCount().get(5, TimeUnit.SECONDS);
+    }
+
+    /** Waits until {@code n} log lines contain {@code text}. */
+    static void awaitLines(LogCapture log, String text, int n) throws InterruptedException {
+        log.await(line -> log.lines().stream().filter(l -> l.contains(text)).count() >= n, Duration.ofSeconds(10));
+    }
+
+    @ParameterizedTest
+    @MethodSource("portforward.support.Transports#all")
+    void keepsDatagramBoundariesFromOneByteTo65507(Transport transport) throws Exception {
+        try (EchoTarget target = new EchoTarget();
+                TestRelay relay = relay(transport, target.port());
+                UdpPeer client = new UdpPeer()) {
+            Random random = new Random(7);
+            for (int size : new int[] {1, 1400, 9000, 65507}) {
+                byte[] data = new byte[size];
+                random.nextBytes(data);
+                data[0] = 1; // a lone 0x00 first datagram would be a knock
+                client.send(data, relay.address(0));
+                UdpPeer.Received reply = client.receive();
+                assertArrayEquals(data, reply.data(), "a " + size + "-byte datagram came back changed");
+                assertEquals(relay.address(0), reply.from());
+            }
+            assertEquals(1, target.sources(),
+                    "one client, one session, one source port at the target");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("portforward.support.Transports#all")
+    void manyClientsAtOnceEachGetTheirOwnRepliesAndTheTableEmptiesAfterwards(Transport transport)
+            throws Exception {
+        int clients = 200;
+        try (LogCapture log = new LogCapture();
+                EchoTarget target = new EchoTarget();
+                TestRelay relay = relay(transport, target.port(), "--udp-timeout", "1")) {
+            List<UdpPeer> peers = new ArrayList<>();
+            try {
+                for (int i = 0; i < clients; i++) {
+                    peers.add(new UdpPeer());
+                }
+                for (int i = 0; i < clients; i++) {
+                    peers.get(i).send("client " + i, relay.address(0));
+                }
+                for (int i = 0; i < clients; i++) {
+                    assertEquals("client " + i, peers.get(i).receiveText());
+                }
+            } finally {
+                peers.forEach(UdpPeer::close);
+            }
+            assertEquals(clients, target.sources(),
+                    "each client has its own source port at the target");
+            awaitLines(log, " closed (idle for 1.0 s)", clients);
+            assertEquals(0, sessionCount(relay));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("portforward.support.Transports#all")
+    void idlenessNotAgeEndsASession(Transport transport) throws Exception {
+        try (LogCapture log = new LogCapture();
+                EchoTarget target = new EchoTarget();
+                TestRelay relay = relay(transport, target.port(), "--udp-timeout", "1");
+                UdpPeer client = new UdpPeer()) {
+            long busyUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
+            int exchanged = 0;
+            while (System.nanoTime() < busyUntil) {
+                client.send("ping " + exchanged, relay.address(0));
+                assertEquals("ping " + exchanged, client.receiveText());
+                exchanged++;
+            }
+            assertEquals(1, target.sources(),
+                    "a busy session outlived its 1 s timeout without being replaced");
+            assertTrue(log.lines().stream().noneMatch(l -> l.contains(" closed (")), "closed while busy");
+            String closed = log.await(" closed (idle for 1.0 s)");
+            double seconds = Double.parseDouble(closed.replaceAll(".* after ([0-9.]+) s:.*", "$1"));
+            assertTrue(seconds >= 2.0, "the session lived " + seconds + " s: busy for 1.5 s, then 1 s idle");
+            assertTrue(closed.contains(exchanged + " datagrams"), closed);
+            assertEquals(0, sessionCount(relay));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("portforward.support.Transports#all")
+    void aNewSessionBeyondTheLimitIsRefusedAndCountedWhileOthersCarryOn(Transport transport) throws Exception {
+        try (LogCapture log = new LogCapture();
+                EchoTarget target = new EchoTarget();
+                TestRelay relay = relay(transport, target.port(), "--max-sessions", "2");
+                UdpPeer a = new UdpPeer();
+                UdpPeer b = new UdpPeer();
+                UdpPeer c = new UdpPeer()) {
+            a.send("a", relay.address(0));
+            assertEquals("a", a.receiveText());
+            b.send("b", relay.address(0));
+            assertEquals("b", b.receiveText());
+            c.send("c", relay.address(0));
+            log.await("dropped 1 datagram: 1 refused, session table full (--max-sessions 2)");
+            assertTrue(c.receiveWithin(Duration.ofMillis(300)).isEmpty(), "a third session got through");
+            a.send("a again", relay.address(0));
+            assertEquals("a again", a.receiveText());
+            assertEquals(2, sessionCount(relay));
+            assertTrue(target.received().stream().noneMatch(r -> new String(r.data()).equals("c")));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("portforward.support.Transports#all")
+    void aKnockOpensTheSessionButNeverReachesTheTarget(Transport transport) throws Exception {
+        try (EchoTarget target = new EchoTarget();
+                TestRelay relay = relay(transport, target.port());
+                UdpPeer client = new UdpPeer()) {
+            client.send(new byte[] {0}, relay.address(0));
+            client.send(new byte[] {0}, relay.address(0));
+            client.send("hello", relay.address(0));
+            assertEquals("hello", client.receiveText());
+            client.send(new byte[] {0}, relay.address(0));
+            assertArrayEquals(new byte[] {0}, client.receive().data(), "after data, 0x00 is data");
+            List<UdpPeer.Received> atTarget = target.received();
+            assertEquals(2, atTarget.size(), "the knocks reached the target");
+            assertEquals("hello", new String(atTarget.get(0).data()));
+            assertEquals(1, sessionCount(relay));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("portforward.support.Transports#all")
+    void aBindErrorNamesTheAddressAndTheCause(Transport transport) {
+        try (UdpPeer taken = new UdpPeer()) {
+            StartException e = assertThrows(StartException.class, () -> TestRelay.start(transport,
+                    "udp", "listen:127.0.0.1:" + taken.port(), "conn:127.0.0.1:9"));
+            assertEquals("cannot listen on udp 127.0.0.1:" + taken.port() + ": address already in use", e.getMessage());
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("portforward.support.Transports#all")
+    void stopEndsEverySessionAndSaysSo(Transport transport) throws Exception {
+        try (LogCapture log = new LogCapture();
+                EchoTarget target = new EchoTarget();
+                UdpPeer client = new UdpPeer()) {
+            TestRelay relay = relay(transport, target.port());
+            InetSocketAddress listen = relay.address(0);
+            client.send("x", listen);
+            assertEquals("x", client.receiveText());
+            relay.close();
+            String closed = log.await(" closed (shutdown)");
+            assertTrue(closed.contains("1 datagram (1 B) to 127.0.0.1:" + target.port()), closed);
+        }
+    }
+}
