@@ -29,7 +29,7 @@ public final class Listeners {
         InetSocketAddress address = resolveListen(endpoint);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(childGroup)
-                .channel(context.transport().serverSocketChannel())
+                .channelFactory(context.transport().serverSocketFactory(address.getAddress()))
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.AUTO_READ, false)

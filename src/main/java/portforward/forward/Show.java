@@ -1,6 +1,8 @@
 package portforward.forward;
 
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.SocketAddress;
 import java.util.Locale;
 
@@ -11,10 +13,52 @@ public final class Show {
 
     public static String address(SocketAddress address) {
         if (address instanceof InetSocketAddress inet) {
-            String host = inet.getAddress() != null ? inet.getAddress().getHostAddress() : inet.getHostString();
+            String host = inet.getAddress() instanceof Inet6Address six ? ipv6(six)
+                    : inet.getAddress() != null ? inet.getAddress().getHostAddress() : inet.getHostString();
             return (host.contains(":") ? "[" + host + "]" : host) + ":" + inet.getPort();
         }
         return String.valueOf(address);
+    }
+
+    /** The short form users type (::1, fe80::1%eth0), not Java's 0:0:0:0:0:0:0:1%0. */
+    static String ipv6(Inet6Address address) {
+        byte[] b = address.getAddress();
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; i++) {
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = Math.max(i, j);
+        }
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                text.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (text.length() > 0 && text.charAt(text.length() - 1) != ':') {
+                text.append(':');
+            }
+            text.append(Integer.toHexString(groups[i]));
+        }
+        NetworkInterface nic = address.getScopedInterface();
+        if (nic != null) {
+            text.append('%').append(nic.getName());
+        } else if (address.getScopeId() != 0) {
+            text.append('%').append(address.getScopeId());
+        }
+        return text.toString();
     }
 
     public static String bytes(long n) {

@@ -1,6 +1,7 @@
 package portforward.transport;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -12,10 +13,14 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.channels.spi.SelectorProvider;
 import java.util.Locale;
 
 /** The one place that knows epoll from NIO: event loops and channel classes. */
@@ -64,16 +69,33 @@ public final class Transport {
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("portforward"), factory);
     }
 
-    public Class<? extends ServerChannel> serverSocketChannel() {
-        return isEpoll() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-    }
-
     public Class<? extends Channel> socketChannel() {
         return isEpoll() ? EpollSocketChannel.class : NioSocketChannel.class;
     }
 
     public Class<? extends DatagramChannel> datagramChannel() {
         return isEpoll() ? EpollDatagramChannel.class : NioDatagramChannel.class;
+    }
+
+    /**
+     * Listening sockets of the bound address's own family: 0.0.0.0 means IPv4 only, as users of
+     * every other relay expect, while [::] takes both families.
+     */
+    public ChannelFactory<ServerChannel> serverSocketFactory(InetAddress bind) {
+        SocketProtocolFamily family = family(bind);
+        return isEpoll() ? () -> new EpollServerSocketChannel(family)
+                : () -> new NioServerSocketChannel(SelectorProvider.provider(), family);
+    }
+
+    /** A datagram socket of the bound address's own family; see {@link #serverSocketFactory}. */
+    public ChannelFactory<DatagramChannel> datagramFactory(InetAddress bind) {
+        SocketProtocolFamily family = family(bind);
+        return isEpoll() ? () -> new EpollDatagramChannel(family)
+                : () -> new NioDatagramChannel(SelectorProvider.provider(), family);
+    }
+
+    private static SocketProtocolFamily family(InetAddress address) {
+        return address instanceof Inet4Address ? SocketProtocolFamily.INET : SocketProtocolFamily.INET6;
     }
 
     @Override

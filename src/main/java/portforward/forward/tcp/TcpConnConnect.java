@@ -75,8 +75,13 @@ public final class TcpConnConnect implements Forwarder {
         }
     }
 
+    /** Runs on the new channel's loop: it watches for bytes at once, then the pool counts it. */
     private void onDialed(Future<? super Void> f) {
         Channel ch = ((ChannelFuture) f).channel();
+        if (f.isSuccess()) {
+            ch.pipeline().addLast("pool", new Idle());
+            ch.config().setAutoRead(true);
+        }
         poolLoop.execute(() -> {
             connecting--;
             if (!f.isSuccess()) {
@@ -88,9 +93,7 @@ public final class TcpConnConnect implements Forwarder {
                 return;
             }
             backoff.reset();
-            idle.add(ch);
-            ch.pipeline().addLast("pool", new Idle());
-            ch.config().setAutoRead(true);
+            idle.add(ch); // any later left() for it was queued after this task, from the same loop
             fill();
         });
     }

@@ -35,7 +35,7 @@ public final class TcpListenConnect implements Forwarder {
     @Override
     public void start() throws StartException {
         server = Listeners.bindTcp(context, listen, context.group(), dialOnAccept());
-        LOG.info(() -> "listening on " + Show.address(server.localAddress()) + ", forwarding to " + target.address());
+        LOG.info(() -> "listening on tcp " + Show.address(server.localAddress()) + ", forwarding to " + target.address());
     }
 
     @Override

@@ -45,7 +45,7 @@ public final class TcpListenListen implements Forwarder {
             first.close();
             throw e;
         }
-        LOG.info(() -> "listening on " + Show.address(first.localAddress()) + " and "
+        LOG.info(() -> "listening on tcp " + Show.address(first.localAddress()) + " and "
                 + Show.address(second.localAddress()) + ", pairing connections in order of arrival");
     }
 

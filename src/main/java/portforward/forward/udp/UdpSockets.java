@@ -9,6 +9,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
+import java.net.InetSocketAddress;
 import portforward.endpoint.Endpoint;
 import portforward.forward.Listeners;
 import portforward.forward.RelayContext;
@@ -39,8 +40,10 @@ final class UdpSockets {
     /** Binds a listener for {@code endpoint} on {@code loop}, or says which address failed and why. */
     static Channel bind(RelayContext context, Endpoint endpoint, EventLoop loop, ChannelHandler handler)
             throws StartException {
+        InetSocketAddress address = Listeners.resolveListen(endpoint);
         ChannelFuture bound = bootstrap(context, loop, LISTENER_SOCKET_BUFFER, handler)
-                .bind(Listeners.resolveListen(endpoint)).awaitUninterruptibly();
+                .channelFactory(context.transport().datagramFactory(address.getAddress()))
+                .bind(address).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             throw new StartException("cannot listen on udp " + endpoint.address() + ": " + Show.cause(bound.cause()));
         }
@@ -49,7 +52,9 @@ final class UdpSockets {
 
     /** A socket on {@code loop} connected to {@code target}, which is resolved now. */
     static ChannelFuture connect(RelayContext context, EventLoop loop, Endpoint target, ChannelHandler handler) {
-        return bootstrap(context, loop, SESSION_SOCKET_BUFFER, handler).connect(target.host(), target.port());
+        return bootstrap(context, loop, SESSION_SOCKET_BUFFER, handler)
+                .channel(context.transport().datagramChannel())
+                .connect(target.host(), target.port());
     }
 
     /**
@@ -59,7 +64,6 @@ final class UdpSockets {
     private static Bootstrap bootstrap(RelayContext context, EventLoop loop, int socketBuffer, ChannelHandler handler) {
         return new Bootstrap()
                 .group(loop)
-                .channel(context.transport().datagramChannel())
                 .option(ChannelOption.RCVBUF_ALLOCATOR, WHOLE_DATAGRAMS)
                 .option(ChannelOption.SO_RCVBUF, socketBuffer)
                 .option(ChannelOption.SO_SNDBUF, socketBuffer)
