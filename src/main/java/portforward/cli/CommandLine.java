@@ -72,12 +72,15 @@ public final class CommandLine {
     private final OptionSpec<String> positionals = parser.nonOptions("PROTO SOCK1 SOCK2");
 
     public Parsed parse(String... args) throws BadInputException {
-        OptionSet options;
         try {
-            options = parser.parse(args);
+            return parse(parser.parse(args));
         } catch (OptionException e) {
+            // jopt-simple converts option values lazily, so this covers valueOf() below too.
             throw new BadInputException(describe(e));
         }
+    }
+
+    private Parsed parse(OptionSet options) throws BadInputException {
         if (options.has(help)) {
             return new Parsed(true, false, null, LogSetup.Verbosity.NORMAL, "auto");
         }
