@@ -10,7 +10,8 @@ Builds target/portforward.jar (one self-contained jar) with Maven and writes the
 executable ./portforward, which needs only `java` (17 or later) on the PATH.
 
 Options:
-  --test            also run the test suite (mvn verify) while building
+  --test            also run the tests: the unit and end-to-end suite while building, then
+                    the multi-host scenarios of src/scenarios (as root; skipped otherwise)
   --prefix DIR      after building, install to DIR: DIR/lib/portforward/portforward.jar
                     and the launcher DIR/bin/portforward
   --offline         build with Maven's offline mode (dependencies already cached)
@@ -20,11 +21,11 @@ USAGE
 
 here=$(cd "$(dirname "$0")" && pwd)
 prefix=""
-skip_tests="-DskipTests"
+run_tests=no
 mvn_flags=(-B -q)
 while [ $# -gt 0 ]; do
     case "$1" in
-        --test) skip_tests="" ;;
+        --test) run_tests=yes ;;
         --prefix) [ $# -ge 2 ] || { echo "build.sh: --prefix needs a directory" >&2; exit 2; }
                   prefix=$2; shift ;;
         --prefix=*) prefix=${1#--prefix=} ;;
@@ -39,7 +40,12 @@ command -v java >/dev/null || { echo "build.sh: java not found on PATH (install 
 command -v mvn >/dev/null || { echo "build.sh: mvn not found on PATH (install Apache Maven)" >&2; exit 1; }
 
 cd "$here"
-mvn "${mvn_flags[@]}" $skip_tests package
+if [ "$run_tests" = yes ]; then
+    # Not quiet: the surefire summary ("Tests run: N, Failures: 0, ...") is the test report.
+    mvn -B --no-transfer-progress "${mvn_flags[@]:2}" package
+else
+    mvn "${mvn_flags[@]}" -DskipTests package
+fi
 
 # write_launcher JAR OUT: the JVM flags live here so every way of starting the relay gets them.
 write_launcher() {
@@ -62,6 +68,10 @@ LAUNCHER
 
 write_launcher "$here/target/portforward.jar" "$here/portforward"
 echo "built $here/portforward ($(./portforward --version))"
+
+if [ "$run_tests" = yes ]; then
+    src/scenarios/run
+fi
 
 if [ -n "$prefix" ]; then
     mkdir -p "$prefix/lib/portforward" "$prefix/bin"
