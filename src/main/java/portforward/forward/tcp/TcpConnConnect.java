@@ -71,15 +71,20 @@ public final class TcpConnConnect implements Forwarder {
     private void fill() {
         while (!stopped && !retryScheduled && idle.size() + connecting < context.spec().pool()) {
             connecting++;
-            Dialer.dial(context, context.group().next(), relay).addListener(this::onDialed);
+            Idle watcher = new Idle();
+            Dialer.dial(context, context.group().next(), relay, watcher)
+                    .addListener((ChannelFutureListener) f -> onDialed(f, watcher));
         }
     }
 
-    /** Runs on the new channel's loop: it watches for bytes at once, then the pool counts it. */
-    private void onDialed(Future<? super Void> f) {
-        Channel ch = ((ChannelFuture) f).channel();
-        if (f.isSuccess()) {
-            ch.pipeline().addLast("pool", new Idle());
+    /**
+     * Runs on the new channel's loop. The watcher was in the pipeline from the start, so bytes
+     * that arrived before this ran were held, and may already have taken the connection.
+     */
+    private void onDialed(ChannelFuture f, Idle watcher) {
+        Channel ch = f.channel();
+        boolean stillIdle = f.isSuccess() && watcher.stillIdle();
+        if (stillIdle) {
             ch.config().setAutoRead(true);
         }
         poolLoop.execute(() -> {
@@ -93,7 +98,9 @@ public final class TcpConnConnect implements Forwarder {
                 return;
             }
             backoff.reset();
-            idle.add(ch); // any later left() for it was queued after this task, from the same loop
+            if (stillIdle) {
+                idle.add(ch); // a later left() for it was queued after this task, from the same loop
+            }
             fill();
         });
     }
@@ -129,6 +136,11 @@ public final class TcpConnConnect implements Forwarder {
     private final class Idle extends Holding {
         private final long connectedNanos = System.nanoTime();
         private boolean taken;
+        private boolean gone;
+
+        boolean stillIdle() {
+            return !taken && !gone;
+        }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -162,6 +174,7 @@ public final class TcpConnConnect implements Forwarder {
 
         @Override
         void gone(ChannelHandlerContext ctx, String why) {
+            gone = true;
             if (!taken) {
                 LOG.fine(() -> "idle connection to " + relay.address() + " " + why);
                 left(ctx.channel(), System.nanoTime() - connectedNanos < SHORT_LIVED_NANOS);

@@ -73,7 +73,11 @@ class TcpConnConnectTest {
             log.await("cannot connect to 127.0.0.1:" + relayPort);
             try (TestRelay relay = TestRelay.start(transport, "tcp", "listen:127.0.0.1:0",
                     "listen:127.0.0.1:" + relayPort)) {
-                assertEcho(relay.port(0), "late relay");
+                try {
+                    assertEcho(relay.port(0), "late relay");
+                } catch (Throwable t) {
+                    throw new AssertionError(String.join("\n", log.lines()), t);
+                }
             }
         }
     }
