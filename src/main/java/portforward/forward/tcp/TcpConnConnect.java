@@ -1,10 +1,8 @@
 package portforward.forward.tcp;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -13,7 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import portforward.endpoint.Endpoint;
-import portforward.forward.Backoff;
+import portforward.forward.AgentPool;
 import portforward.forward.Forwarder;
 import portforward.forward.RelayContext;
 import portforward.forward.Show;
@@ -22,7 +20,7 @@ import portforward.forward.StartException;
 /**
  * tcp conn-conn, the agent: keeps a pool of idle connections to SOCK1 (normally a listen-listen
  * relay). The first bytes on one of them dial SOCK2 and join the two, and a replacement is opened
- * at once. The pool's bookkeeping is confined to one event loop; each connection lives on its own.
+ * at once, by the {@link AgentPool}.
  */
 public final class TcpConnConnect implements Forwarder {
     private static final Logger LOG = Logger.getLogger("portforward.tcp");
@@ -32,25 +30,20 @@ public final class TcpConnConnect implements Forwarder {
     private final RelayContext context;
     private final Endpoint relay;
     private final Endpoint target;
-    private final EventLoop poolLoop;
-    private final Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(16));
-    private final List<Channel> idle = new ArrayList<>();
-    private int connecting;
-    private boolean retryScheduled;
-    private boolean stopped;
+    private final AgentPool pool;
 
     public TcpConnConnect(RelayContext context) {
         this.context = context;
         this.relay = context.spec().first();
         this.target = context.spec().second();
-        this.poolLoop = context.group().next();
+        this.pool = new AgentPool(context, LOG, "cannot connect to " + relay.address());
     }
 
     @Override
     public void start() throws StartException {
         LOG.info(() -> "agent keeping " + context.spec().pool() + " connections to " + relay.address()
                 + ", forwarding to " + target.address());
-        poolLoop.execute(this::fill);
+        pool.start(this::open);
     }
 
     @Override
@@ -60,75 +53,22 @@ public final class TcpConnConnect implements Forwarder {
 
     @Override
     public Future<?> stop(Duration grace) {
-        poolLoop.execute(() -> {
-            stopped = true;
-            idle.forEach(Channel::close);
-            idle.clear();
-        });
+        pool.stop();
         return Stopping.stop(context, List.of(), grace);
     }
 
-    private void fill() {
-        while (!stopped && !retryScheduled && idle.size() + connecting < context.spec().pool()) {
-            connecting++;
-            Idle watcher = new Idle();
-            Dialer.dial(context, context.group().next(), relay, watcher)
-                    .addListener((ChannelFutureListener) f -> onDialed(f, watcher));
-        }
-    }
-
     /**
-     * Runs on the new channel's loop. The watcher was in the pipeline from the start, so bytes
-     * that arrived before this ran were held, and may already have taken the connection.
+     * The watcher is in the pipeline from the start, so bytes that arrive before the connect
+     * listener runs are held, and may already have taken the connection.
      */
-    private void onDialed(ChannelFuture f, Idle watcher) {
-        Channel ch = f.channel();
-        boolean stillIdle = f.isSuccess() && watcher.stillIdle();
-        if (stillIdle) {
-            ch.config().setAutoRead(true);
-        }
-        poolLoop.execute(() -> {
-            connecting--;
-            if (!f.isSuccess()) {
-                failed(Show.cause(f.cause()));
-                return;
-            }
-            if (stopped) {
-                ch.close();
-                return;
-            }
-            backoff.reset();
+    private void open() {
+        Idle watcher = new Idle();
+        Dialer.dial(context, context.group().next(), relay, watcher).addListener((ChannelFutureListener) f -> {
+            boolean stillIdle = f.isSuccess() && watcher.stillIdle();
             if (stillIdle) {
-                idle.add(ch); // a later left() for it was queued after this task, from the same loop
+                f.channel().config().setAutoRead(true);
             }
-            fill();
-        });
-    }
-
-    private void failed(String cause) {
-        if (stopped || retryScheduled) {
-            return;
-        }
-        retryScheduled = true;
-        Duration delay = backoff.next();
-        LOG.warning(() -> "cannot connect to " + relay.address() + ": " + cause + "; retrying in "
-                + Show.seconds(delay.toNanos()));
-        poolLoop.schedule(() -> {
-            retryScheduled = false;
-            fill();
-        }, delay.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    /** A pool connection left the pool: taken by a client, or closed while idle. */
-    private void left(Channel ch, boolean shortLived) {
-        poolLoop.execute(() -> {
-            if (!idle.remove(ch)) {
-                return;
-            }
-            if (shortLived) {
-                failed("closed right after connecting");
-            }
-            fill();
+            pool.opened(f, stillIdle);
         });
     }
 
@@ -150,7 +90,7 @@ public final class TcpConnConnect implements Forwarder {
             }
             taken = true;
             Channel in = ctx.channel();
-            left(in, false);
+            pool.left(in, null);
             long id = context.nextLinkId();
             Dialer.dial(context, in.eventLoop(), target).addListener((ChannelFutureListener) dialed -> {
                 if (!dialed.isSuccess()) {
@@ -177,7 +117,8 @@ public final class TcpConnConnect implements Forwarder {
             gone = true;
             if (!taken) {
                 LOG.fine(() -> "idle connection to " + relay.address() + " " + why);
-                left(ctx.channel(), System.nanoTime() - connectedNanos < SHORT_LIVED_NANOS);
+                pool.left(ctx.channel(),
+                        System.nanoTime() - connectedNanos < SHORT_LIVED_NANOS ? "closed right after connecting" : null);
             }
         }
     }

@@ -6,23 +6,18 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import portforward.endpoint.Endpoint;
-import portforward.forward.Backoff;
+import portforward.forward.AgentPool;
 import portforward.forward.Forwarder;
 import portforward.forward.RelayContext;
-import portforward.forward.Show;
 import portforward.forward.StartException;
 
 /**
  * udp conn-conn, the agent: keeps --pool sockets toward SOCK1 (normally a rendezvous relay), each
  * knocking so that the relay holds a session for it. The first datagram one of them receives
- * opens a {@link UdpSession} toward SOCK2, and a replacement joins the pool. The pool's
- * bookkeeping is confined to one event loop; each socket and its session live on their own.
+ * opens a {@link UdpSession} toward SOCK2, and a replacement joins the {@link AgentPool}.
  */
 public final class UdpConnConnect implements Forwarder {
     private static final Logger LOG = Logger.getLogger("portforward.udp");
@@ -32,23 +27,18 @@ public final class UdpConnConnect implements Forwarder {
     private final RelayContext context;
     private final Endpoint relay;
     private final Endpoint target;
-    private final EventLoop poolLoop;
+    private final AgentPool pool;
     private final DropReport drops;
     /** Half the pair timeout, so a relay started with the same --pair-timeout never expires us. */
     private final Duration knockInterval;
-    private final Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(16));
-    private final Set<Channel> idle = new HashSet<>();
-    private int connecting;
-    private boolean retryScheduled;
-    private boolean stopped;
     private boolean refusalReported;
 
     public UdpConnConnect(RelayContext context) {
         this.context = context;
         this.relay = context.spec().first();
         this.target = context.spec().second();
-        this.poolLoop = context.group().next();
-        this.drops = new DropReport(poolLoop, context.spec().maxSessions());
+        this.pool = new AgentPool(context, LOG, "cannot open a udp socket to " + relay.address());
+        this.drops = new DropReport(pool.loop(), context.spec().maxSessions());
         Duration half = context.spec().pairTimeout().dividedBy(2);
         this.knockInterval = half.compareTo(MAX_KNOCK_INTERVAL) < 0 ? half : MAX_KNOCK_INTERVAL;
     }
@@ -57,7 +47,7 @@ public final class UdpConnConnect implements Forwarder {
     public void start() throws StartException {
         LOG.info(() -> "agent keeping " + context.spec().pool() + " udp sockets to " + relay.address()
                 + " (knocking every " + IdleTimer.describe(knockInterval) + "), forwarding to " + target.address());
-        poolLoop.execute(this::fill);
+        pool.start(this::open);
     }
 
     @Override
@@ -68,63 +58,25 @@ public final class UdpConnConnect implements Forwarder {
     /** Datagrams have nothing in flight worth a grace period: sockets and sessions close at once. */
     @Override
     public Future<?> stop(Duration grace) {
-        poolLoop.execute(() -> {
-            stopped = true;
-            idle.forEach(Channel::close);
-            idle.clear();
-        });
+        pool.stop();
         context.closeLinks(); // marks the relay as stopping, so that sessions end saying "shutdown"
         return context.linkChannels().close().addListener(closed -> drops.report());
     }
 
-    private void fill() {
-        while (!stopped && !retryScheduled && idle.size() + connecting < context.spec().pool()) {
-            connecting++;
-            EventLoop loop = context.group().next();
-            PoolSocket socket = new PoolSocket(context, loop, target, drops, knockInterval, this);
-            UdpSockets.connect(context, loop, relay, socket).addListener(f -> connected((ChannelFuture) f, socket));
-        }
-    }
-
-    private void connected(ChannelFuture f, PoolSocket socket) {
-        if (f.isSuccess() && !context.stopping()) {
-            socket.start(f.channel());
-        }
-        poolLoop.execute(() -> {
-            connecting--;
-            if (!f.isSuccess()) {
-                failed(Show.cause(f.cause()));
-            } else if (stopped) {
-                f.channel().close();
-            } else {
-                backoff.reset();
-                idle.add(f.channel());
-                fill();
+    private void open() {
+        EventLoop loop = context.group().next();
+        PoolSocket socket = new PoolSocket(context, loop, target, drops, knockInterval, this);
+        UdpSockets.connect(context, loop, relay, socket).addListener(f -> {
+            if (f.isSuccess() && !context.stopping()) {
+                socket.start(((ChannelFuture) f).channel());
             }
+            pool.opened((ChannelFuture) f, true);
         });
-    }
-
-    private void failed(String cause) {
-        if (stopped || retryScheduled) {
-            return;
-        }
-        retryScheduled = true;
-        Duration delay = backoff.next();
-        LOG.warning(() -> "cannot open a udp socket to " + relay.address() + ": " + cause + "; retrying in "
-                + Show.seconds(delay.toNanos()));
-        poolLoop.schedule(() -> {
-            retryScheduled = false;
-            fill();
-        }, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** A pool socket left the pool: it received its first datagram, or it closed. */
     void left(Channel channel) {
-        poolLoop.execute(() -> {
-            if (idle.remove(channel)) {
-                fill();
-            }
-        });
+        pool.left(channel, null);
     }
 
     /**
@@ -132,7 +84,7 @@ public final class UdpConnConnect implements Forwarder {
      * once, until a datagram from the relay shows it is back; the sockets keep knocking.
      */
     void refused(String cause) {
-        poolLoop.execute(() -> {
+        pool.loop().execute(() -> {
             if (!refusalReported) {
                 refusalReported = true;
                 LOG.warning(() -> "relay " + relay.address() + " refused a knock (" + cause + "); still knocking every "
@@ -142,6 +94,6 @@ public final class UdpConnConnect implements Forwarder {
     }
 
     void answered() {
-        poolLoop.execute(() -> refusalReported = false);
+        pool.loop().execute(() -> refusalReported = false);
     }
 }
