@@ -41,32 +41,67 @@ command -v mvn >/dev/null || { echo "build.sh: mvn not found on PATH (install Ap
 cd "$here"
 mvn "${mvn_flags[@]}" $skip_tests package
 
-# write_launcher JAR OUT: the JVM flags live here so every way of starting the relay gets them.
+# The JVM flags live here so that every way of starting the relay gets them (the training runs
+# below too: a class-data archive only maps into a JVM with the same GC and class path).
+#   TieredStopAtLevel=1: C1 only. The relay's work is in the kernel; C2 spent more CPU compiling
+#     in a relay's first seconds than it ever saved (conn rate and bytes per CPU-second both rose).
+#   SerialGC, -Xmx256m: one small heap; see the README's Performance section for the sizing.
+jvm_flags() {
+    printf '%s' "-Xms16m -Xmx256m -XX:MaxDirectMemorySize=256m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError -Dio.netty.tryReflectionSetAccessible=true"
+}
+
+# make_archive JAR JSA: a class-data sharing archive of the classes a TCP and a UDP relay load
+# up to listening, so that start-up maps them instead of loading and verifying them. Optional:
+# without it (or when it does not match the jar) the JVM starts the slow way.
+make_archive() {
+    local jar=$1 jsa=$2 dir proto
+    dir=$(mktemp -d)
+    for proto in tcp udp; do
+        java $(jvm_flags) -XX:DumpLoadedClassList="$dir/$proto.classlist" -jar "$jar" \
+            "$proto" listen:127.0.0.1:0 conn:127.0.0.1:9 >/dev/null 2>"$dir/$proto.log" &
+        local pid=$! waited=0
+        until grep -q "listening on" "$dir/$proto.log" 2>/dev/null || [ $waited -ge 100 ]; do
+            sleep 0.1; waited=$((waited + 1))
+        done
+        kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+    done
+    sort -u "$dir"/*.classlist > "$dir/all.classlist"
+    rm -f "$jsa"
+    if ! java $(jvm_flags) -Xshare:dump -XX:SharedClassListFile="$dir/all.classlist" \
+            -XX:SharedArchiveFile="$jsa" -cp "$jar" >"$dir/dump.log" 2>&1; then
+        echo "build.sh: no class-data archive (start-up will be slower): $(tail -1 "$dir/dump.log")" >&2
+        rm -f "$jsa"
+    fi
+    rm -rf "$dir"
+}
+
+# write_launcher JAR JSA OUT
 write_launcher() {
-    local jar=$1 out=$2
+    local jar=$1 jsa=$2 out=$3
     cat > "$out" <<LAUNCHER
 #!/bin/sh
 # portforward launcher, written by build.sh. Needs java 17+ on the PATH.
 # exec, so that SIGINT/SIGTERM reach the JVM directly.
 jar="$jar"
 [ -r "\$jar" ] || { echo "portforward: \$jar is missing; run build.sh again" >&2; exit 1; }
-exec java \\
-  -Xms16m -Xmx256m -XX:MaxDirectMemorySize=256m -Xss512k \\
-  -XX:+UseSerialGC -XX:TieredStopAtLevel=4 -XX:+ExitOnOutOfMemoryError \\
-  -Dio.netty.tryReflectionSetAccessible=true \\
-  \${PORTFORWARD_JAVA_OPTS:-} \\
+cds=""
+[ -r "$jsa" ] && cds="-XX:SharedArchiveFile=$jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
+exec java $(jvm_flags) \\
+  \$cds \${PORTFORWARD_JAVA_OPTS:-} \\
   -jar "\$jar" "\$@"
 LAUNCHER
     chmod +x "$out"
 }
 
-write_launcher "$here/target/portforward.jar" "$here/portforward"
+make_archive "$here/target/portforward.jar" "$here/target/portforward.jsa"
+write_launcher "$here/target/portforward.jar" "$here/target/portforward.jsa" "$here/portforward"
 echo "built $here/portforward ($(./portforward --version))"
 
 if [ -n "$prefix" ]; then
     mkdir -p "$prefix/lib/portforward" "$prefix/bin"
     prefix=$(cd "$prefix" && pwd)
     cp target/portforward.jar "$prefix/lib/portforward/portforward.jar"
-    write_launcher "$prefix/lib/portforward/portforward.jar" "$prefix/bin/portforward"
+    make_archive "$prefix/lib/portforward/portforward.jar" "$prefix/lib/portforward/portforward.jsa"
+    write_launcher "$prefix/lib/portforward/portforward.jar" "$prefix/lib/portforward/portforward.jsa" "$prefix/bin/portforward"
     echo "installed $prefix/bin/portforward"
 fi
