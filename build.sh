@@ -50,21 +50,43 @@ jvm_flags() {
     printf '%s' "-Xms16m -Xmx256m -XX:MaxDirectMemorySize=256m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError -Dio.netty.tryReflectionSetAccessible=true"
 }
 
-# make_archive JAR JSA: a class-data sharing archive of the classes a TCP and a UDP relay load
-# up to listening, so that start-up maps them instead of loading and verifying them. Optional:
-# without it (or when it does not match the jar) the JVM starts the slow way.
+# make_archive JAR JSA: a class-data sharing archive of the classes the relay loads up to its
+# first link and its first UDP session, so that start-up and the first connection map them
+# instead of loading and verifying them. Training, all on 127.0.0.1: a listen-listen relay, a
+# listen-conn relay dialling it with one byte carried through both, and a UDP relay given one
+# datagram. Optional: without the archive (or when it does not match the jar) the JVM starts
+# the slow way.
 make_archive() {
-    local jar=$1 jsa=$2 dir proto
+    local jar=$1 jsa=$2 dir pids=() ports a b2 u
     dir=$(mktemp -d)
-    for proto in tcp udp; do
-        java $(jvm_flags) -XX:DumpLoadedClassList="$dir/$proto.classlist" -jar "$jar" \
-            "$proto" listen:127.0.0.1:0 conn:127.0.0.1:9 >/dev/null 2>"$dir/$proto.log" &
-        local pid=$! waited=0
-        until grep -q "listening on" "$dir/$proto.log" 2>/dev/null || [ $waited -ge 100 ]; do
+    train() { # NAME ARGS...: a relay that records the classes it loads; its log is $dir/NAME.log
+        local name=$1; shift
+        java $(jvm_flags) -XX:DumpLoadedClassList="$dir/$name.classlist" -jar "$jar" "$@" \
+            >/dev/null 2>"$dir/$name.log" &
+        pids+=($!)
+    }
+    ports_of() { # NAME: the ports of the relay's "listening on" line, once it is there
+        local waited=0
+        until grep -q "listening on" "$dir/$1.log" 2>/dev/null || [ $waited -ge 100 ]; do
             sleep 0.1; waited=$((waited + 1))
         done
-        kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
-    done
+        grep -m1 "listening on" "$dir/$1.log" | sed 's/forwarding to.*//' | grep -o '127\.0\.0\.1:[0-9]*' | cut -d: -f2
+    }
+    train pair tcp listen:127.0.0.1:0 listen:127.0.0.1:0
+    ports=($(ports_of pair))
+    b2=${ports[1]:-}
+    train dial tcp listen:127.0.0.1:0 "conn:127.0.0.1:${ports[0]:-9}"
+    a=$(ports_of dial)
+    train udp udp listen:127.0.0.1:0 conn:127.0.0.1:9
+    u=$(ports_of udp)
+    if [ -n "$a" ] && [ -n "$b2" ]; then
+        { exec 3<>"/dev/tcp/127.0.0.1/$a" && printf x >&3 && exec 4<>"/dev/tcp/127.0.0.1/$b2" \
+            && read -r -t 3 -n 1 _ <&4; exec 3>&- 4>&-; } 2>/dev/null || true
+    fi
+    [ -n "$u" ] && { printf x > "/dev/udp/127.0.0.1/$u"; } 2>/dev/null || true
+    sleep 0.5
+    kill "${pids[@]}" 2>/dev/null || true
+    wait "${pids[@]}" 2>/dev/null || true
     sort -u "$dir"/*.classlist > "$dir/all.classlist"
     rm -f "$jsa"
     if ! java $(jvm_flags) -Xshare:dump -XX:SharedClassListFile="$dir/all.classlist" \
