@@ -28,6 +28,8 @@ public final class Transport {
 
     public enum Kind { EPOLL, NIO }
 
+    private static final boolean SPLICE = !"false".equals(System.getProperty("portforward.splice"));
+
     private final Kind kind;
 
     private Transport(Kind kind) {
@@ -71,6 +73,15 @@ public final class Transport {
 
     public Class<? extends Channel> socketChannel() {
         return isEpoll() ? EpollSocketChannel.class : NioSocketChannel.class;
+    }
+
+    /**
+     * Whether {@code a} and {@code b} can be joined by {@link Splice}: both epoll TCP sockets on one
+     * event loop. -Dportforward.splice=false turns it off (to compare with copying).
+     */
+    public boolean canSplice(Channel a, Channel b) {
+        return isEpoll() && SPLICE && a instanceof EpollSocketChannel && b instanceof EpollSocketChannel
+                && a.eventLoop() == b.eventLoop();
     }
 
     public Class<? extends DatagramChannel> datagramChannel() {

@@ -4,12 +4,14 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.DuplexChannel;
 import java.io.IOException;
 import java.util.logging.Logger;
 import portforward.forward.RelayContext;
 import portforward.forward.Show;
+import portforward.transport.Splice;
 
 /**
  * Two joined TCP connections. Both channels live on one event loop, so the state here is only
@@ -23,6 +25,8 @@ final class Link {
     private final Channel a;
     private final Channel b;
     private final long startNanos = System.nanoTime();
+    /** Spliced: the kernel moves the bytes, and the counts come from its TCP_INFO, not from reads. */
+    private final boolean spliced;
     private long aToB;
     private long bToA;
     private int outputsShut;
@@ -33,6 +37,7 @@ final class Link {
         this.id = id;
         this.a = a;
         this.b = b;
+        this.spliced = context.transport().canSplice(a, b);
     }
 
     /**
@@ -45,10 +50,19 @@ final class Link {
                 + Show.address(b.remoteAddress()));
         context.track(a);
         context.track(b);
-        a.pipeline().addLast("relay", new Relay(link, b, true));
-        b.pipeline().addLast("relay", new Relay(link, a, false));
+        ChannelHandler fromAToB = link.spliced ? new SpliceRelay(link, b) : new Relay(link, b, true);
+        ChannelHandler fromBToA = link.spliced ? new SpliceRelay(link, a) : new Relay(link, a, false);
+        a.pipeline().addLast("relay", fromAToB);
+        b.pipeline().addLast("relay", fromBToA);
         link.sendHeld(fromA, a, b);
         link.sendHeld(fromB, b, a);
+        // A side that sent its FIN before the join has nothing left to splice.
+        if (link.spliced && !fromA.inputShut()) {
+            ((SpliceRelay) fromAToB).start();
+        }
+        if (link.spliced && !fromB.inputShut()) {
+            ((SpliceRelay) fromBToA).start();
+        }
         resume(a);
         resume(b);
     }
@@ -81,6 +95,9 @@ final class Link {
 
     /** {@code from} sent FIN: carry it to the other side once what came before it is flushed. */
     void inputShutdown(Channel from) {
+        if (spliced) {
+            countFromKernel();
+        }
         Channel to = from == a ? b : a;
         to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) written -> {
             if (!written.isSuccess() || !to.isActive()) {
@@ -111,6 +128,9 @@ final class Link {
             return;
         }
         closed = true;
+        if (spliced) {
+            countFromKernel();
+        }
         for (Channel ch : new Channel[] {a, b}) {
             if (abort) {
                 if (ch.isActive()) {
@@ -125,5 +145,14 @@ final class Link {
         LOG.info(() -> "link " + id + " closed (" + reason + ") after " + Show.seconds(nanos) + ": "
                 + Show.bytes(aToB) + " to " + Show.address(b.remoteAddress()) + ", "
                 + Show.bytes(bToA) + " to " + Show.address(a.remoteAddress()));
+    }
+
+    /**
+     * What each socket received is what went the other way. Read before the channels close; a
+     * side already closed keeps the count taken when its FIN came.
+     */
+    private void countFromKernel() {
+        aToB = Math.max(aToB, Splice.bytesReceived(a));
+        bToA = Math.max(bToA, Splice.bytesReceived(b));
     }
 }

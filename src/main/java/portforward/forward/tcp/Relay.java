@@ -3,7 +3,6 @@ package portforward.forward.tcp;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 
 /**
@@ -11,14 +10,11 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
  * outbound buffer passes its high watermark, this side stops reading until the peer drains,
  * so a link holds at most a watermark's worth of bytes whatever the traffic.
  */
-final class Relay extends ChannelInboundHandlerAdapter {
-    private final Link link;
-    private final Channel peer;
+final class Relay extends Direction {
     private final boolean fromA;
 
     Relay(Link link, Channel peer, boolean fromA) {
-        this.link = link;
-        this.peer = peer;
+        super(link, peer);
         this.fromA = fromA;
     }
 
@@ -37,11 +33,6 @@ final class Relay extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        peer.flush();
-    }
-
-    @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         if (ctx.channel().isWritable()) {
             Link.resume(peer);
@@ -55,16 +46,5 @@ final class Relay extends ChannelInboundHandlerAdapter {
             link.inputShutdown(ctx.channel());
         }
         ctx.fireUserEventTriggered(evt);
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        link.failed(ctx.channel(), cause);
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        link.inactive(ctx.channel());
-        ctx.fireChannelInactive();
     }
 }

@@ -1,0 +1,131 @@
+package portforward.forward.tcp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import portforward.transport.Splice;
+
+/**
+ * One direction of a link whose two sockets the kernel joins with splice(2): the bytes never
+ * enter the JVM, and reading pauses while the peer cannot take more (Netty does this inside the
+ * splice). The FIN needs care, because a splice cannot tell the end of the stream from a pause:
+ * once the FIN has arrived, splicing stops, what the socket still holds is read and written here
+ * as buffers, at the pace the peer takes them, and only then is the FIN carried over.
+ */
+final class SpliceRelay extends Direction {
+    private static final int CHUNK = 64 * 1024;
+
+    private ChannelHandlerContext ctx;
+    private boolean finSeen;
+    private boolean drained;
+    private boolean draining;
+    private boolean drainAgain;
+
+    SpliceRelay(Link link, Channel peer) {
+        super(link, peer);
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** Starts the splice; called before reading resumes, so that no read bypasses it. */
+    void start() {
+        Channel channel = ctx.channel();
+        Splice.start(channel, peer).addListener((ChannelFutureListener) f -> {
+            // A closed channel fails the splice too; channelInactive says how it closed.
+            if (!f.isSuccess() && !(f.cause() instanceof ClosedChannelException)) {
+                link.failed(channel, f.cause());
+            }
+        });
+    }
+
+    /** A read that came before the splice took over: forwarded like the copying relay does. */
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        peer.write(msg, peer.voidPromise());
+    }
+
+    /** After the FIN, nothing may start a read: a splice at end of stream would spin. */
+    @Override
+    public void read(ChannelHandlerContext ctx) {
+        if (!finSeen) {
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent && !finSeen) {
+            finSeen = true;
+            ctx.channel().config().setAutoRead(false);
+            drain();
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    /** The peer took what was queued: the other direction may go on draining into it. */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            SpliceRelay other = peer.pipeline().get(SpliceRelay.class);
+            if (other != null) {
+                other.drain();
+            }
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    /**
+     * Moves what followed the last splice up to the FIN, while the peer is writable; then carries
+     * the FIN. Not reentrant: a flush that frees the peer asks for another round instead.
+     */
+    private void drain() {
+        if (!finSeen || drained) {
+            return;
+        }
+        if (draining) {
+            drainAgain = true;
+            return;
+        }
+        draining = true;
+        Channel channel = ctx.channel();
+        try {
+            do {
+                drainAgain = false;
+                while (!drained && peer.isWritable() && peer.isActive()) {
+                    ByteBuf buf = ctx.alloc().directBuffer(CHUNK);
+                    if (read(channel, buf) < 0) {
+                        buf.release();
+                        drained = true;
+                    } else {
+                        peer.write(buf, peer.voidPromise());
+                    }
+                }
+                peer.flush();
+            } while (drainAgain && !drained);
+        } catch (IOException e) {
+            link.failed(channel, e);
+            return;
+        } finally {
+            draining = false;
+        }
+        if (drained) {
+            link.inputShutdown(channel);
+        }
+    }
+
+    private static int read(Channel channel, ByteBuf buf) throws IOException {
+        try {
+            return Splice.readRest(channel, buf);
+        } catch (IOException | RuntimeException e) {
+            buf.release();
+            throw e;
+        }
+    }
+}
