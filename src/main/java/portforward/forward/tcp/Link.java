@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.DuplexChannel;
 import java.io.IOException;
@@ -25,8 +25,11 @@ final class Link {
     private final Channel a;
     private final Channel b;
     private final long startNanos = System.nanoTime();
-    /** Spliced: the kernel moves the bytes, and the counts come from its TCP_INFO, not from reads. */
-    private final boolean spliced;
+    /** Whether the kernel can join the two sockets; see {@link Relay#SPLICE_AFTER}. */
+    private final boolean spliceable;
+    /** A spliced direction is counted from the kernel's TCP_INFO, not from reads. */
+    private boolean splicedFromA;
+    private boolean splicedFromB;
     private long aToB;
     private long bToA;
     private int outputsShut;
@@ -37,7 +40,7 @@ final class Link {
         this.id = id;
         this.a = a;
         this.b = b;
-        this.spliced = context.transport().canSplice(a, b);
+        this.spliceable = context.transport().canSplice(a, b);
     }
 
     /**
@@ -50,19 +53,10 @@ final class Link {
                 + Show.address(b.remoteAddress()));
         context.track(a);
         context.track(b);
-        ChannelHandler fromAToB = link.spliced ? new SpliceRelay(link, b) : new Relay(link, b, true);
-        ChannelHandler fromBToA = link.spliced ? new SpliceRelay(link, a) : new Relay(link, a, false);
-        a.pipeline().addLast("relay", fromAToB);
-        b.pipeline().addLast("relay", fromBToA);
+        a.pipeline().addLast("relay", new Relay(link, b, true));
+        b.pipeline().addLast("relay", new Relay(link, a, false));
         link.sendHeld(fromA, a, b);
         link.sendHeld(fromB, b, a);
-        // A side that sent its FIN before the join has nothing left to splice.
-        if (link.spliced && !fromA.inputShut()) {
-            ((SpliceRelay) fromAToB).start();
-        }
-        if (link.spliced && !fromB.inputShut()) {
-            ((SpliceRelay) fromBToA).start();
-        }
         resume(a);
         resume(b);
     }
@@ -85,6 +79,22 @@ final class Link {
         }
     }
 
+    boolean spliceable() {
+        return spliceable;
+    }
+
+    /** From now on the kernel moves what {@code ctx}'s channel reads; bytes already read go first. */
+    void splice(ChannelHandlerContext ctx, boolean fromA) {
+        SpliceRelay splicing = new SpliceRelay(this, fromA ? b : a);
+        ctx.pipeline().replace(ctx.handler(), "relay", splicing);
+        if (fromA) {
+            splicedFromA = true;
+        } else {
+            splicedFromB = true;
+        }
+        splicing.start();
+    }
+
     void count(boolean fromA, int bytes) {
         if (fromA) {
             aToB += bytes;
@@ -95,9 +105,7 @@ final class Link {
 
     /** {@code from} sent FIN: carry it to the other side once what came before it is flushed. */
     void inputShutdown(Channel from) {
-        if (spliced) {
-            countFromKernel();
-        }
+        countFromKernel();
         Channel to = from == a ? b : a;
         to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) written -> {
             if (!written.isSuccess() || !to.isActive()) {
@@ -128,9 +136,7 @@ final class Link {
             return;
         }
         closed = true;
-        if (spliced) {
-            countFromKernel();
-        }
+        countFromKernel();
         for (Channel ch : new Channel[] {a, b}) {
             if (abort) {
                 if (ch.isActive()) {
@@ -152,7 +158,11 @@ final class Link {
      * side already closed keeps the count taken when its FIN came.
      */
     private void countFromKernel() {
-        aToB = Math.max(aToB, Splice.bytesReceived(a));
-        bToA = Math.max(bToA, Splice.bytesReceived(b));
+        if (splicedFromA) {
+            aToB = Math.max(aToB, Splice.bytesReceived(a));
+        }
+        if (splicedFromB) {
+            bToA = Math.max(bToA, Splice.bytesReceived(b));
+        }
     }
 }

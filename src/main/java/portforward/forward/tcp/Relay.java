@@ -11,7 +11,15 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
  * so a link holds at most a watermark's worth of bytes whatever the traffic.
  */
 final class Relay extends Direction {
+    /**
+     * A direction that has carried this much switches to splicing where the link can: bulk gets
+     * zero copy, while the many short exchanges never pay for two pipes (four descriptors and a
+     * queue) per link.
+     */
+    private static final long SPLICE_AFTER = 256 * 1024;
+
     private final boolean fromA;
+    private long carried;
 
     Relay(Link link, Channel peer, boolean fromA) {
         super(link, peer);
@@ -20,7 +28,9 @@ final class Relay extends Direction {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        link.count(fromA, ((ByteBuf) msg).readableBytes());
+        int bytes = ((ByteBuf) msg).readableBytes();
+        link.count(fromA, bytes);
+        carried += bytes;
         peer.write(msg, peer.voidPromise());
         if (!peer.isWritable()) {
             // Pause first: the flush may drain the peer at once and fire "writable again" inside it.
@@ -29,15 +39,14 @@ final class Relay extends Direction {
             if (peer.isWritable()) {
                 Link.resume(ctx.channel());
             }
+        } else if (carried >= SPLICE_AFTER && link.spliceable()) {
+            link.splice(ctx, fromA);
         }
     }
 
     @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable()) {
-            Link.resume(peer);
-        }
-        ctx.fireChannelWritabilityChanged();
+    void peerWritable() {
+        Link.resume(ctx.channel());
     }
 
     @Override

@@ -19,7 +19,6 @@ import portforward.transport.Splice;
 final class SpliceRelay extends Direction {
     private static final int CHUNK = 64 * 1024;
 
-    private ChannelHandlerContext ctx;
     private boolean finSeen;
     private boolean drained;
     private boolean draining;
@@ -29,12 +28,7 @@ final class SpliceRelay extends Direction {
         super(link, peer);
     }
 
-    @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        this.ctx = ctx;
-    }
-
-    /** Starts the splice; called before reading resumes, so that no read bypasses it. */
+    /** Starts the splice: from the next read on, the kernel moves this direction's bytes. */
     void start() {
         Channel channel = ctx.channel();
         Splice.start(channel, peer).addListener((ChannelFutureListener) f -> {
@@ -45,7 +39,7 @@ final class SpliceRelay extends Direction {
         });
     }
 
-    /** A read that came before the splice took over: forwarded like the copying relay does. */
+    /** A read already under way when the splice took over: forwarded like the copying relay does. */
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         peer.write(msg, peer.voidPromise());
@@ -69,16 +63,9 @@ final class SpliceRelay extends Direction {
         ctx.fireUserEventTriggered(evt);
     }
 
-    /** The peer took what was queued: the other direction may go on draining into it. */
     @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable()) {
-            SpliceRelay other = peer.pipeline().get(SpliceRelay.class);
-            if (other != null) {
-                other.drain();
-            }
-        }
-        ctx.fireChannelWritabilityChanged();
+    void peerWritable() {
+        drain();
     }
 
     /**
