@@ -15,10 +15,11 @@ public final class LogCapture implements AutoCloseable {
     private static final Logger PORTFORWARD = Logger.getLogger("portforward");
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private final Object signal = new Object();
+    private final java.util.logging.Formatter formatter = new java.util.logging.SimpleFormatter();
     private final Handler handler = new Handler() {
         @Override
         public void publish(LogRecord record) {
-            lines.add(record.getLevel() + " " + new java.util.logging.SimpleFormatter().formatMessage(record));
+            lines.add(record.getLevel() + " " + formatter.formatMessage(record));
             synchronized (signal) {
                 signal.notifyAll();
             }

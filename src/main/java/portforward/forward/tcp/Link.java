@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.DuplexChannel;
 import java.io.IOException;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import portforward.forward.RelayContext;
 import portforward.forward.Show;
@@ -72,6 +73,14 @@ final class Link {
         }
     }
 
+    /** Closes with a reset, so the far end learns at once that its link is gone. */
+    static void abort(Channel channel) {
+        if (channel.isActive()) {
+            channel.config().setOption(ChannelOption.SO_LINGER, 0);
+        }
+        channel.close();
+    }
+
     /** Reads again, unless this side already sent its FIN (there is nothing left to read). */
     static void resume(Channel channel) {
         if (!((DuplexChannel) channel).isInputShutdown()) {
@@ -123,7 +132,7 @@ final class Link {
     void failed(Channel where, Throwable cause) {
         boolean reset = cause instanceof IOException && String.valueOf(cause.getMessage()).contains("reset");
         String who = Show.address(where.remoteAddress());
-        LOG.log(java.util.logging.Level.FINE, "link " + id + " failed on " + who, cause);
+        LOG.log(Level.FINE, cause, () -> "link " + id + " failed on " + who);
         finish(reset ? "reset by " + who : "error on " + who + ": " + Show.cause(cause), true);
     }
 
@@ -139,10 +148,7 @@ final class Link {
         countFromKernel();
         for (Channel ch : new Channel[] {a, b}) {
             if (abort) {
-                if (ch.isActive()) {
-                    ch.config().setOption(ChannelOption.SO_LINGER, 0);
-                }
-                ch.close();
+                abort(ch);
             } else {
                 ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             }

@@ -89,7 +89,7 @@ final class PairingQueue {
             }
             timeout.cancel(false);
             LOG.info(() -> "waiting connection from " + Show.address(channel.remoteAddress()) + " dropped: " + why);
-            TcpListenConnect.abort(channel); // its held bytes are released as it closes
+            Link.abort(channel); // its held bytes are released as it closes
         }
 
         /**

@@ -96,7 +96,7 @@ public final class TcpConnConnect implements Forwarder {
                 if (!dialed.isSuccess()) {
                     LOG.info(() -> "link " + id + " closed (target " + target.address() + ": "
                             + Show.cause(dialed.cause()) + "): relay side " + Show.address(in.remoteAddress()));
-                    TcpListenConnect.abort(in);
+                    Link.abort(in);
                 } else if (!in.isActive()) {
                     dialed.channel().close();
                 } else {

@@ -4,7 +4,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -70,7 +69,7 @@ public final class TcpListenConnect implements Forwarder {
                     LOG.info(() -> "link " + id + " closed (target " + target.address() + ": "
                             + Show.cause(dialed.cause()) + ") after " + Show.seconds(System.nanoTime() - started)
                             + ": client " + Show.address(in.remoteAddress()));
-                    abort(in);
+                    Link.abort(in);
                 } else if (!in.isActive()) {
                     dialed.channel().close();
                 } else {
@@ -79,13 +78,5 @@ public final class TcpListenConnect implements Forwarder {
             });
             ctx.fireChannelActive();
         }
-    }
-
-    /** Closes with a reset, so the client learns at once that its target is not there. */
-    static void abort(Channel channel) {
-        if (channel.isActive()) {
-            channel.config().setOption(ChannelOption.SO_LINGER, 0);
-        }
-        channel.close();
     }
 }
