@@ -1,7 +1,12 @@
 package portforward.cli;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
@@ -11,7 +16,7 @@ import java.util.logging.Logger;
 
 /** Timestamped one-line logs on stderr; Netty's own chatter only at warning unless -v. */
 public final class LogSetup {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private LogSetup() {
     }
@@ -49,35 +54,57 @@ public final class LogSetup {
         return "DEBUG";
     }
 
+    /**
+     * "yyyy-MM-dd HH:mm:ss.SSS LEVEL message". Busy relays log two lines per link, so the
+     * timestamp is not formatted per line: the part up to the second is kept until the second
+     * changes, and the milliseconds are appended by hand.
+     */
+    static final class LineFormatter extends Formatter {
+        private final ZoneId zone = ZoneId.systemDefault();
+        private Second second = new Second(Long.MIN_VALUE, "");
+
+        private record Second(long epochSecond, String text) {
+        }
+
+        @Override
+        public String format(LogRecord r) {
+            Instant at = r.getInstant();
+            Second s = second;
+            if (s.epochSecond() != at.getEpochSecond()) {
+                s = new Second(at.getEpochSecond(), TIME.format(LocalDateTime.ofInstant(at, zone)));
+                second = s; // racing threads each compute the same text; no lock needed
+            }
+            int millis = at.getNano() / 1_000_000;
+            String message = r.getParameters() == null && r.getResourceBundle() == null ? r.getMessage() : formatMessage(r);
+            StringBuilder line = new StringBuilder(s.text().length() + message.length() + 16)
+                    .append(s.text()).append(millis < 10 ? ".00" : millis < 100 ? ".0" : ".").append(millis)
+                    .append(' ').append(levelWord(r.getLevel())).append(' ').append(message);
+            Throwable t = r.getThrown();
+            if (t != null && r.getLevel().intValue() < Level.INFO.intValue()) {
+                StringWriter trace = new StringWriter();
+                t.printStackTrace(new PrintWriter(trace));
+                line.append(System.lineSeparator()).append(trace.toString().stripTrailing());
+            } else if (t != null) {
+                line.append(": ").append(t);
+            }
+            return line.append(System.lineSeparator()).toString();
+        }
+    }
+
     private static final class LineHandler extends Handler {
         private final PrintStream out;
 
         LineHandler(PrintStream out) {
             this.out = out;
-            setFormatter(new Formatter() {
-                @Override
-                public String format(LogRecord r) {
-                    StringBuilder line = new StringBuilder(128)
-                            .append(TIME.format(LocalDateTime.now()))
-                            .append(' ').append(levelWord(r.getLevel())).append(' ')
-                            .append(formatMessage(r));
-                    Throwable t = r.getThrown();
-                    if (t != null && r.getLevel().intValue() < Level.INFO.intValue()) {
-                        java.io.StringWriter trace = new java.io.StringWriter();
-                        t.printStackTrace(new java.io.PrintWriter(trace));
-                        line.append(System.lineSeparator()).append(trace.toString().stripTrailing());
-                    } else if (t != null) {
-                        line.append(": ").append(t);
-                    }
-                    return line.append(System.lineSeparator()).toString();
-                }
-            });
+            setFormatter(new LineFormatter());
         }
 
         @Override
         public void publish(LogRecord record) {
             if (isLoggable(record)) {
-                out.print(getFormatter().format(record));
+                // Bytes, not print(String): one write(2) per line without PrintStream's encoder layers.
+                byte[] line = getFormatter().format(record).getBytes(StandardCharsets.UTF_8);
+                out.write(line, 0, line.length);
                 out.flush();
             }
         }

@@ -131,6 +131,11 @@ public record Endpoint(Role role, String host, int port) {
         return new InetSocketAddress(InetAddress.getByName(host), port);
     }
 
+    /** Whether the host is an IP address as written, which needs no lookup. */
+    public boolean isLiteral() {
+        return host.contains(":") || IPV4ISH.matcher(host).matches();
+    }
+
     /** The host and port as written, with IPv6 in brackets. */
     public String address() {
         return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;

@@ -21,8 +21,8 @@ public final class Listeners {
     }
 
     /**
-     * Binds {@code endpoint}; accepted connections start with reading off, half-closure allowed
-     * and TCP_NODELAY, and go to {@code childGroup}.
+     * Binds {@code endpoint}; accepted connections start with reading off and half-closure allowed
+     * (TCP_NODELAY is Netty's default), and go to {@code childGroup}.
      */
     public static Channel bindTcp(RelayContext context, Endpoint endpoint, EventLoopGroup childGroup,
             ChannelHandler childHandler) throws StartException {
@@ -34,7 +34,6 @@ public final class Listeners {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(childHandler);
         ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
         if (!bound.isSuccess()) {

@@ -61,6 +61,7 @@ public final class Show {
         return text.toString();
     }
 
+    /** One decimal, as "%.1f" would print it; by hand, because String.format costs more than a link. */
     public static String bytes(long n) {
         if (n < 1024) {
             return n + " B";
@@ -72,11 +73,15 @@ public final class Show {
             v /= 1024;
             i++;
         }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[i]);
+        long tenths = Math.round(v * 10);
+        return (tenths / 10) + "." + (tenths % 10) + " " + units[i];
     }
 
+    /** Milliseconds, as "%.3f s" would print them. */
     public static String seconds(long nanos) {
-        return String.format(Locale.ROOT, "%.3f s", nanos / 1e9);
+        long millis = Math.round(nanos / 1e6);
+        long frac = millis % 1000;
+        return (millis / 1000) + (frac < 10 ? ".00" : frac < 100 ? ".0" : ".") + frac + " s";
     }
 
     /** The cause of a network failure in a few words: "connection refused", not a stack trace. */

@@ -2,6 +2,7 @@ package portforward.transport;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -13,11 +14,14 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.Socket;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.channels.spi.SelectorProvider;
@@ -73,6 +77,30 @@ public final class Transport {
 
     public Class<? extends Channel> socketChannel() {
         return isEpoll() ? EpollSocketChannel.class : NioSocketChannel.class;
+    }
+
+    /** An outbound TCP socket of {@code target}'s own family (an IPv4 target gets an IPv4 socket). */
+    public ChannelFactory<Channel> socketFactory(InetAddress target) {
+        SocketProtocolFamily family = family(target);
+        return isEpoll() ? () -> new EpollSocketChannel(family)
+                : () -> new NioSocketChannel(SelectorProvider.provider(), family);
+    }
+
+    /**
+     * Sends FIN on {@code channel}, whose writes must all be flushed. On epoll this is the bare
+     * shutdown(2): Netty's own shutdownOutput builds an exception with a stack trace every time
+     * (to fail writes that cannot be pending here), a cost paid twice per link.
+     */
+    public ChannelFuture shutdownOutput(Channel channel) {
+        if (channel instanceof EpollSocketChannel epoll && epoll.fd() instanceof Socket socket) {
+            try {
+                socket.shutdown(false, true);
+                return channel.newSucceededFuture();
+            } catch (IOException e) {
+                return channel.newFailedFuture(e);
+            }
+        }
+        return ((DuplexChannel) channel).shutdownOutput();
     }
 
     /**

@@ -21,6 +21,14 @@ class ShowTest {
     void sizesAndCauses() {
         assertEquals("512 B", Show.bytes(512));
         assertEquals("1.5 KiB", Show.bytes(1536));
+        assertEquals("1.0 KiB", Show.bytes(1024));
+        assertEquals("1024.0 KiB", Show.bytes(1024 * 1024 - 1)); // rounds up as "%.1f" does
+        assertEquals("100.0 MiB", Show.bytes(100L * 1024 * 1024));
+        assertEquals("1.1 GiB", Show.bytes(1181116006L)); // 1.09999... GiB
+        assertEquals("0.005 s", Show.seconds(5_000_000));
+        assertEquals("0.000 s", Show.seconds(400_000));
+        assertEquals("1.050 s", Show.seconds(1_049_600_000));
+        assertEquals("12.345 s", Show.seconds(12_345_000_000L));
         assertEquals("connection refused", Show.cause(new java.io.IOException(
                 "finishConnect(..) failed with error(-111): Connection refused: /127.0.0.1:1")));
     }

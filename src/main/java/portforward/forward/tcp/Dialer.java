@@ -6,6 +6,8 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import portforward.endpoint.Endpoint;
 import portforward.forward.RelayContext;
 
@@ -21,14 +23,22 @@ final class Dialer {
 
     /** As above, with {@code handler} in the pipeline from the start, before anything can be read. */
     static ChannelFuture dial(RelayContext context, EventLoop loop, Endpoint target, ChannelHandler handler) {
-        return new Bootstrap()
+        // TCP_NODELAY is Netty's default for both transports; setting it again costs a system call.
+        Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
-                .channel(context.transport().socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) context.spec().connectTimeout().toMillis())
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .handler(handler)
-                .connect(target.host(), target.port());
+                .handler(handler);
+        if (target.isLiteral()) {
+            try {
+                InetSocketAddress address = target.resolve(); // a literal: parsed, never looked up
+                return bootstrap.channelFactory(context.transport().socketFactory(address.getAddress())).connect(address);
+            } catch (UnknownHostException e) {
+                throw new IllegalStateException("literal address " + target.address() + " did not parse", e);
+            }
+        }
+        // A name is looked up at each dial, so that a changed DNS record takes effect.
+        return bootstrap.channel(context.transport().socketChannel()).connect(target.host(), target.port());
     }
 }

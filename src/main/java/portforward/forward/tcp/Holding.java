@@ -31,10 +31,16 @@ class Holding extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Stops holding: reading pauses until the link resumes it, and this handler leaves the pipeline. */
+    /**
+     * Stops holding and leaves the pipeline. The caller joins the link at once, on this event loop,
+     * so reading goes on as it was (turning it off and on again would cost two epoll_ctl calls per
+     * link); only after a FIN does it stop, as there is nothing more to read.
+     */
     final Held release(ChannelHandlerContext ctx) {
         released = true;
-        ctx.channel().config().setAutoRead(false);
+        if (inputShut) {
+            ctx.channel().config().setAutoRead(false);
+        }
         ctx.pipeline().remove(this);
         return new Held(List.copyOf(held), inputShut);
     }

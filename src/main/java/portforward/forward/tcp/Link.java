@@ -121,7 +121,7 @@ final class Link {
                 finish("closed by " + Show.address(to.remoteAddress()), false);
                 return;
             }
-            ((DuplexChannel) to).shutdownOutput().addListener((ChannelFutureListener) shut -> {
+            context.transport().shutdownOutput(to).addListener((ChannelFutureListener) shut -> {
                 if (++outputsShut == 2) {
                     finish("EOF", false);
                 }
