@@ -34,6 +34,8 @@ final class Link {
     private long aToB;
     private long bToA;
     private int outputsShut;
+    private boolean finSentToA;
+    private boolean finSentToB;
     private boolean closed;
 
     private Link(RelayContext context, long id, Channel a, Channel b) {
@@ -94,6 +96,7 @@ final class Link {
 
     /** From now on the kernel moves what {@code ctx}'s channel reads; bytes already read go first. */
     void splice(ChannelHandlerContext ctx, boolean fromA) {
+        ctx.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true); // see endAtFin
         SpliceRelay splicing = new SpliceRelay(this, fromA ? b : a);
         ctx.pipeline().replace(ctx.handler(), "relay", splicing);
         if (fromA) {
@@ -122,11 +125,32 @@ final class Link {
                 return;
             }
             context.transport().shutdownOutput(to).addListener((ChannelFutureListener) shut -> {
+                if (shut.isSuccess()) {
+                    endAtFin(to);
+                }
                 if (++outputsShut == 2) {
                     finish("EOF", false);
                 }
             });
         });
+    }
+
+    /**
+     * {@code channel} has been sent our FIN, so its own FIN will end the link. Where its bytes are
+     * copied, Netty may then simply close it: shutting the input of a socket closed both ways
+     * fails (ENOTCONN), and Netty builds an exception with a stack trace for that on every link.
+     * A spliced direction keeps half-closure, as it must see the FIN to read what follows the
+     * last splice.
+     */
+    private void endAtFin(Channel channel) {
+        if (channel == a) {
+            finSentToA = true;
+        } else {
+            finSentToB = true;
+        }
+        if (!(channel == a ? splicedFromA : splicedFromB)) {
+            channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
+        }
     }
 
     void failed(Channel where, Throwable cause) {
@@ -137,7 +161,8 @@ final class Link {
     }
 
     void inactive(Channel where) {
-        finish(context.stopping() ? "shutdown" : "closed by " + Show.address(where.remoteAddress()), false);
+        boolean finExchanged = where == a ? finSentToA : finSentToB;
+        finish(context.stopping() ? "shutdown" : finExchanged ? "EOF" : "closed by " + Show.address(where.remoteAddress()), false);
     }
 
     private void finish(String reason, boolean abort) {
