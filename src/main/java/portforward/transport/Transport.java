@@ -1,5 +1,6 @@
 package portforward.transport;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.EventLoopGroup;
@@ -31,9 +32,15 @@ public final class Transport {
     private static final boolean SPLICE = !"false".equals(System.getProperty("portforward.splice"));
 
     private final Kind kind;
+    private final ByteBufAllocator datagramAllocator;
 
     private Transport(Kind kind) {
+        this(kind, ByteBufAllocator.DEFAULT);
+    }
+
+    private Transport(Kind kind, ByteBufAllocator datagramAllocator) {
         this.kind = kind;
+        this.datagramAllocator = datagramAllocator;
     }
 
     /** Epoll where the native library loads, NIO otherwise. */
@@ -82,6 +89,19 @@ public final class Transport {
     public boolean canSplice(Channel a, Channel b) {
         return isEpoll() && SPLICE && a instanceof EpollSocketChannel && b instanceof EpollSocketChannel
                 && a.eventLoop() == b.eventLoop();
+    }
+
+    /** Where the relay's datagram sockets take their buffers from: Netty's default allocator. */
+    public ByteBufAllocator datagramAllocator() {
+        return datagramAllocator;
+    }
+
+    /**
+     * This transport with its datagram sockets allocating from {@code allocator}: the hook through
+     * which a test watches how much memory the UDP relay holds.
+     */
+    public Transport withDatagramAllocator(ByteBufAllocator allocator) {
+        return new Transport(kind, allocator);
     }
 
     public Class<? extends DatagramChannel> datagramChannel() {

@@ -7,7 +7,6 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import java.net.InetSocketAddress;
@@ -22,6 +21,7 @@ final class UdpSockets {
     /**
      * Every read gets a buffer larger than the largest UDP payload (65527 bytes over IPv6): a
      * datagram that does not fit is cut short by the kernel without a word, so no guessing here.
+     * The buffer is reused ({@link ReceiveBuffer}); what is kept is a right-sized copy ({@link RightSized}).
      */
     static final int RECEIVE_BUFFER = 65536;
     /** A listener carries every session, so it gets the larger kernel buffers (capped by rmem_max). */
@@ -32,8 +32,7 @@ final class UdpSockets {
      * turn per datagram; 16 is what Netty gives datagram channels by default.
      */
     private static final int READS_PER_WAKEUP = 16;
-    private static final RecvByteBufAllocator WHOLE_DATAGRAMS =
-            new FixedRecvByteBufAllocator(RECEIVE_BUFFER).maxMessagesPerRead(READS_PER_WAKEUP);
+    private static final RecvByteBufAllocator WHOLE_DATAGRAMS = new ReceiveBuffer(RECEIVE_BUFFER, READS_PER_WAKEUP);
 
     private UdpSockets() {
     }
@@ -65,6 +64,7 @@ final class UdpSockets {
     private static Bootstrap bootstrap(RelayContext context, EventLoop loop, int socketBuffer, ChannelHandler handler) {
         return new Bootstrap()
                 .group(loop)
+                .option(ChannelOption.ALLOCATOR, context.transport().datagramAllocator())
                 .option(ChannelOption.RCVBUF_ALLOCATOR, WHOLE_DATAGRAMS)
                 .option(ChannelOption.SO_RCVBUF, socketBuffer)
                 .option(ChannelOption.SO_SNDBUF, socketBuffer)
@@ -72,7 +72,7 @@ final class UdpSockets {
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new BatchedFlush(), handler);
+                        ch.pipeline().addLast(new RightSized(), new BatchedFlush(), handler);
                     }
                 });
     }
