@@ -3,6 +3,7 @@ package portforward.transport;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -30,6 +31,7 @@ public final class Transport {
     public enum Kind { EPOLL, NIO }
 
     private static final boolean SPLICE = !"false".equals(System.getProperty("portforward.splice"));
+    private static final boolean SEGMENT = !"false".equals(System.getProperty("portforward.udp.segment"));
 
     private final Kind kind;
     private final ByteBufAllocator datagramAllocator;
@@ -102,6 +104,23 @@ public final class Transport {
      */
     public Transport withDatagramAllocator(ByteBufAllocator allocator) {
         return new Transport(kind, allocator);
+    }
+
+    /**
+     * Whether a connected datagram socket can send a run of equal-sized datagrams as one UDP_SEGMENT
+     * send ({@link #newSegmentedSends}): epoll on a kernel that has it (4.18 on).
+     * -Dportforward.udp.segment=false turns it off (to compare).
+     */
+    public boolean canSegmentDatagrams() {
+        return isEpoll() && SEGMENT && EpollDatagramChannel.isSegmentedDatagramPacketSupported();
+    }
+
+    /**
+     * A handler for a connected datagram socket's pipeline that joins the datagrams written before a
+     * flush into segmented sends; it belongs between the socket and whatever defers the flush.
+     */
+    public ChannelHandler newSegmentedSends() {
+        return new SegmentedSends();
     }
 
     public Class<? extends DatagramChannel> datagramChannel() {

@@ -15,6 +15,7 @@ import portforward.forward.Listeners;
 import portforward.forward.RelayContext;
 import portforward.forward.Show;
 import portforward.forward.StartException;
+import portforward.transport.Transport;
 
 /** Opens datagram sockets with the options every UDP socket of the relay needs. */
 final class UdpSockets {
@@ -41,7 +42,7 @@ final class UdpSockets {
     static Channel bind(RelayContext context, Endpoint endpoint, EventLoop loop, ChannelHandler handler)
             throws StartException {
         InetSocketAddress address = Listeners.resolveListen(endpoint);
-        ChannelFuture bound = bootstrap(context, loop, LISTENER_SOCKET_BUFFER, handler)
+        ChannelFuture bound = bootstrap(context, loop, LISTENER_SOCKET_BUFFER, handler, false)
                 .channelFactory(context.transport().datagramFactory(address.getAddress()))
                 .bind(address).awaitUninterruptibly();
         if (!bound.isSuccess()) {
@@ -52,19 +53,23 @@ final class UdpSockets {
 
     /** A socket on {@code loop} connected to {@code target}, which is resolved now. */
     static ChannelFuture connect(RelayContext context, EventLoop loop, Endpoint target, ChannelHandler handler) {
-        return bootstrap(context, loop, SESSION_SOCKET_BUFFER, handler)
+        return bootstrap(context, loop, SESSION_SOCKET_BUFFER, handler, true)
                 .channel(context.transport().datagramChannel())
                 .connect(target.host(), target.port());
     }
 
     /**
      * The write watermark is the socket buffer: a socket past it is backlogged, and datagrams for it
-     * are dropped and counted rather than queued without bound.
+     * are dropped and counted rather than queued without bound. A connected socket sends the
+     * equal-sized datagrams of one flush as one segmented send where the transport can.
      */
-    private static Bootstrap bootstrap(RelayContext context, EventLoop loop, int socketBuffer, ChannelHandler handler) {
+    private static Bootstrap bootstrap(RelayContext context, EventLoop loop, int socketBuffer, ChannelHandler handler,
+            boolean connected) {
+        Transport transport = context.transport();
+        boolean segmented = connected && transport.canSegmentDatagrams();
         return new Bootstrap()
                 .group(loop)
-                .option(ChannelOption.ALLOCATOR, context.transport().datagramAllocator())
+                .option(ChannelOption.ALLOCATOR, transport.datagramAllocator())
                 .option(ChannelOption.RCVBUF_ALLOCATOR, WHOLE_DATAGRAMS)
                 .option(ChannelOption.SO_RCVBUF, socketBuffer)
                 .option(ChannelOption.SO_SNDBUF, socketBuffer)
@@ -72,7 +77,11 @@ final class UdpSockets {
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new RightSized(), new BatchedFlush(), handler);
+                        ch.pipeline().addLast(new RightSized());
+                        if (segmented) {
+                            ch.pipeline().addLast(transport.newSegmentedSends());
+                        }
+                        ch.pipeline().addLast(new BatchedFlush(), handler);
                     }
                 });
     }

@@ -3,15 +3,11 @@ package portforward.forward.udp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.util.concurrent.EventExecutor;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import portforward.support.HeldLoops;
 import portforward.support.LeakCheck;
 import portforward.support.PeakDirectMemory;
 import portforward.support.TestRelay;
@@ -46,33 +42,16 @@ class UdpMemoryTest {
 
     /** Sends a burst while the relay's loops are held; returns how far direct memory rose above where it was. */
     private static long burst(TestRelay relay, UdpPeer client, PeakDirectMemory memory) throws Exception {
-        List<EventExecutor> loops = new ArrayList<>();
-        relay.context().group().forEach(loops::add);
-        CountDownLatch held = new CountDownLatch(loops.size());
-        CountDownLatch release = new CountDownLatch(1);
-        for (EventExecutor loop : loops) {
-            loop.execute(() -> {
-                held.countDown();
-                awaitQuietly(release);
-            });
+        long before;
+        try (HeldLoops held = HeldLoops.hold(relay.context().group())) {
+            before = memory.resetPeak();
+            for (int i = 0; i < BURST; i++) {
+                client.send("datagram " + i + " ".repeat(90), relay.address(0));
+            }
         }
-        assertTrue(held.await(10, TimeUnit.SECONDS), "the relay's event loops did not run");
-        long before = memory.resetPeak();
-        for (int i = 0; i < BURST; i++) {
-            client.send("datagram " + i + " ".repeat(90), relay.address(0));
-        }
-        release.countDown();
         for (int i = 0; i < BURST; i++) {
             assertEquals("datagram " + i + " ".repeat(90), client.receiveText());
         }
         return memory.peak() - before;
-    }
-
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
