@@ -1,5 +1,6 @@
 package portforward.transport;
 
+import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
@@ -9,6 +10,7 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -32,6 +34,8 @@ public final class Transport {
 
     private static final boolean SPLICE = !"false".equals(System.getProperty("portforward.splice"));
     private static final boolean SEGMENT = !"false".equals(System.getProperty("portforward.udp.segment"));
+    /** Datagrams that one receive call takes on epoll, with recvmmsg(2). */
+    public static final int RECVMMSG_BATCH = 16;
 
     private final Kind kind;
     private final ByteBufAllocator datagramAllocator;
@@ -104,6 +108,20 @@ public final class Transport {
      */
     public Transport withDatagramAllocator(ByteBufAllocator allocator) {
         return new Transport(kind, allocator);
+    }
+
+    /**
+     * How many datagrams one receive call can take: a batch on epoll (recvmmsg(2)), one on NIO.
+     * A datagram socket's receive buffer holds that many slots, each room for the largest datagram.
+     */
+    public int datagramsPerReceive() {
+        return isEpoll() ? RECVMMSG_BATCH : 1;
+    }
+
+    /** Sets {@code bootstrap}'s datagram sockets to receive in slots of {@code slot} bytes, a batch per call. */
+    public Bootstrap receiveDatagramBatches(Bootstrap bootstrap, int slot) {
+        return datagramsPerReceive() > 1
+                ? bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, slot) : bootstrap;
     }
 
     /**
