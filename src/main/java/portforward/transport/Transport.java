@@ -1,13 +1,17 @@
 package portforward.transport;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -33,11 +37,20 @@ public final class Transport {
     public enum Kind { EPOLL, NIO }
 
     private static final boolean SPLICE = !"false".equals(System.getProperty("portforward.splice"));
+    private static final boolean SEGMENT = !"false".equals(System.getProperty("portforward.udp.segment"));
+    /** Datagrams that one receive call takes on epoll, with recvmmsg(2). */
+    public static final int RECVMMSG_BATCH = 16;
 
     private final Kind kind;
+    private final ByteBufAllocator datagramAllocator;
 
     private Transport(Kind kind) {
+        this(kind, ByteBufAllocator.DEFAULT);
+    }
+
+    private Transport(Kind kind, ByteBufAllocator datagramAllocator) {
         this.kind = kind;
+        this.datagramAllocator = datagramAllocator;
     }
 
     /** Epoll where the native library loads, NIO otherwise. */
@@ -110,6 +123,50 @@ public final class Transport {
     public boolean canSplice(Channel a, Channel b) {
         return isEpoll() && SPLICE && a instanceof EpollSocketChannel && b instanceof EpollSocketChannel
                 && a.eventLoop() == b.eventLoop();
+    }
+
+    /** Where the relay's datagram sockets take their buffers from: Netty's default allocator. */
+    public ByteBufAllocator datagramAllocator() {
+        return datagramAllocator;
+    }
+
+    /**
+     * This transport with its datagram sockets allocating from {@code allocator}: the hook through
+     * which a test watches how much memory the UDP relay holds.
+     */
+    public Transport withDatagramAllocator(ByteBufAllocator allocator) {
+        return new Transport(kind, allocator);
+    }
+
+    /**
+     * How many datagrams one receive call can take: a batch on epoll (recvmmsg(2)), one on NIO.
+     * A datagram socket's receive buffer holds that many slots, each room for the largest datagram.
+     */
+    public int datagramsPerReceive() {
+        return isEpoll() ? RECVMMSG_BATCH : 1;
+    }
+
+    /** Sets {@code bootstrap}'s datagram sockets to receive in slots of {@code slot} bytes, a batch per call. */
+    public Bootstrap receiveDatagramBatches(Bootstrap bootstrap, int slot) {
+        return datagramsPerReceive() > 1
+                ? bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, slot) : bootstrap;
+    }
+
+    /**
+     * Whether a connected datagram socket can send a run of equal-sized datagrams as one UDP_SEGMENT
+     * send ({@link #newSegmentedSends}): epoll on a kernel that has it (4.18 on).
+     * -Dportforward.udp.segment=false turns it off (to compare).
+     */
+    public boolean canSegmentDatagrams() {
+        return isEpoll() && SEGMENT && EpollDatagramChannel.isSegmentedDatagramPacketSupported();
+    }
+
+    /**
+     * A handler for a connected datagram socket's pipeline that joins the datagrams written before a
+     * flush into segmented sends; it belongs between the socket and whatever defers the flush.
+     */
+    public ChannelHandler newSegmentedSends() {
+        return new SegmentedSends();
     }
 
     public Class<? extends DatagramChannel> datagramChannel() {

@@ -17,7 +17,7 @@ final class HeldDatagrams {
 
     /**
      * Takes {@code datagram}: keeps it, or releases it and returns false when the bound is reached.
-     * What is kept is a right-sized copy, because a received datagram sits in a 64 KiB buffer.
+     * Received datagrams arrive right-sized ({@link RightSized}), so keeping one costs its size.
      */
     boolean offer(ByteBuf datagram) {
         int n = datagram.readableBytes();
@@ -25,9 +25,7 @@ final class HeldDatagrams {
             datagram.release();
             return false;
         }
-        ByteBuf copy = datagram.copy();
-        datagram.release();
-        queue.addLast(copy);
+        queue.addLast(datagram);
         bytes += n;
         return true;
     }

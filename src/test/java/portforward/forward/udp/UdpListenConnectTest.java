@@ -16,6 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import portforward.forward.StartException;
+import portforward.support.HeldLoops;
 import portforward.support.LeakCheck;
 import portforward.support.LogCapture;
 import portforward.support.TestRelay;
@@ -59,6 +60,43 @@ class UdpListenConnectTest {
             assertEquals(1, target.sources(),
                     "one client, one session, one source port at the target");
         }
+    }
+
+    /**
+     * A burst read in one wake-up leaves in one flush: on epoll, runs of equal-sized datagrams go out
+     * as segmented sends. Every datagram still arrives once and whole, whatever its neighbours' sizes.
+     */
+    @ParameterizedTest
+    @MethodSource("portforward.support.Transports#all")
+    void aBurstOfMixedSizesArrivesWholeDatagramByDatagram(Transport transport) throws Exception {
+        try (EchoTarget target = new EchoTarget();
+                TestRelay relay = relay(transport, target.port());
+                UdpPeer client = new UdpPeer()) {
+            client.send("open", relay.address(0));
+            assertEquals("open", client.receiveText());
+            List<String> sent = new ArrayList<>();
+            int[] sizes = {1400, 1400, 1400, 500, 1400, 9000, 9000, 9000, 9000, 9000, 9000, 9000, 9000, 1, 1400};
+            try (HeldLoops held = HeldLoops.hold(relay.context().group())) {
+                for (int i = 0; i < sizes.length; i++) {
+                    for (int copy = 0; copy < (sizes[i] == 1400 ? 10 : 1); copy++) {
+                        String text = (i + "." + copy + " ").repeat(sizes[i]).substring(0, sizes[i]);
+                        sent.add(text);
+                        client.send(text, relay.address(0));
+                    }
+                }
+            }
+            List<String> echoed = new ArrayList<>();
+            for (int i = 0; i < sent.size(); i++) {
+                echoed.add(client.receiveText());
+            }
+            List<String> atTarget = target.received().stream().skip(1).map(r -> new String(r.data())).toList();
+            assertEquals(sorted(sent), sorted(atTarget), "what reached the target");
+            assertEquals(sorted(sent), sorted(echoed), "what came back");
+        }
+    }
+
+    private static List<String> sorted(List<String> texts) {
+        return texts.stream().sorted().toList();
     }
 
     @ParameterizedTest
