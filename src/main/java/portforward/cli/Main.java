@@ -62,9 +62,7 @@ public final class Main {
             LOG.severe(e.getMessage());
             return 1;
         }
-        // One event loop per core (Netty's default is two): a loop never waits, so more loops than
-        // cores only add thread switches and per-thread caches (about a tenth more CPU per new link).
-        EventLoopGroup group = transport.newGroup(Runtime.getRuntime().availableProcessors());
+        EventLoopGroup group = transport.newGroup(0);
         try {
             RelayContext context = new RelayContext(parsed.spec(), transport, group);
             Forwarder forwarder = Forwarders.of(context);
