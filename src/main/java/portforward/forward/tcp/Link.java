@@ -94,10 +94,13 @@ final class Link {
         return spliceable;
     }
 
-    /** From now on the kernel moves what {@code ctx}'s channel reads; bytes already read go first. */
-    void splice(ChannelHandlerContext ctx, boolean fromA) {
+    /**
+     * From now on the kernel moves what {@code ctx}'s channel reads; bytes already read go first.
+     * {@code paused}: reading waits for those bytes to drain into the peer, and resumes then.
+     */
+    void splice(ChannelHandlerContext ctx, boolean fromA, boolean paused) {
         ctx.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true); // see endAtFin
-        SpliceRelay splicing = new SpliceRelay(this, fromA ? b : a);
+        SpliceRelay splicing = new SpliceRelay(this, fromA ? b : a, paused);
         ctx.pipeline().replace(ctx.handler(), "relay", splicing);
         if (fromA) {
             splicedFromA = true;

@@ -39,8 +39,10 @@ final class Relay extends Direction {
             if (peer.isWritable()) {
                 Link.resume(ctx.channel());
             }
-        } else if (carried >= SPLICE_AFTER && link.spliceable()) {
-            link.splice(ctx, fromA);
+        }
+        // Also while paused: a bulk sender fills the peer past its watermark with nearly every read.
+        if (carried >= SPLICE_AFTER && link.spliceable()) {
+            link.splice(ctx, fromA, !ctx.channel().config().isAutoRead());
         }
     }
 

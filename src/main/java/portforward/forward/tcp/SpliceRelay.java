@@ -19,13 +19,19 @@ import portforward.transport.Splice;
 final class SpliceRelay extends Direction {
     private static final int CHUNK = 64 * 1024;
 
+    /**
+     * Reading was paused for the copied bytes still queued for the peer. Netty's splice pauses and
+     * resumes reading only for its own pipe, so that first pause is ended here.
+     */
+    private boolean pausedForCopies;
     private boolean finSeen;
     private boolean drained;
     private boolean draining;
     private boolean drainAgain;
 
-    SpliceRelay(Link link, Channel peer) {
+    SpliceRelay(Link link, Channel peer, boolean pausedForCopies) {
         super(link, peer);
+        this.pausedForCopies = pausedForCopies;
     }
 
     /** Starts the splice: from the next read on, the kernel moves this direction's bytes. */
@@ -65,6 +71,10 @@ final class SpliceRelay extends Direction {
 
     @Override
     void peerWritable() {
+        if (pausedForCopies && !finSeen) {
+            pausedForCopies = false;
+            Link.resume(ctx.channel());
+        }
         drain();
     }
 
