@@ -39,14 +39,6 @@ done
 command -v java >/dev/null || { echo "build.sh: java not found on PATH (install a JDK 17 or later)" >&2; exit 1; }
 command -v mvn >/dev/null || { echo "build.sh: mvn not found on PATH (install Apache Maven)" >&2; exit 1; }
 
-cd "$here"
-if [ "$run_tests" = yes ]; then
-    # Not quiet: the surefire summary ("Tests run: N, Failures: 0, ...") is the test report.
-    mvn -B --no-transfer-progress "${mvn_flags[@]:2}" package
-else
-    mvn "${mvn_flags[@]}" -DskipTests package
-fi
-
 # The JVM flags live here so that every way of starting the relay gets them (the training runs
 # below too: a class-data archive only maps into a JVM with the same GC and class path).
 #   TieredStopAtLevel=1: C1 only. The relay's work is in the kernel; C2 spent more CPU compiling
@@ -103,9 +95,27 @@ make_archive() {
     rm -rf "$dir"
 }
 
-# write_launcher JAR JSA OUT
+# make_native OUT: libportforward.so, the one native call the relay wants (see src/main/c). Optional:
+# without a C compiler the relay splices through the kernel's default 64 KiB pipes.
+make_native() {
+    local out=$1 java_home cc
+    cc=$(command -v cc || command -v gcc || true)
+    java_home=$(dirname "$(dirname "$(readlink -f "$(command -v javac || command -v java)")")")
+    if [ -z "$cc" ] || [ ! -r "$java_home/include/jni.h" ]; then
+        echo "build.sh: no C compiler or JNI headers; building without libportforward.so (spliced links use 64 KiB pipes)" >&2
+        rm -f "$out"
+        return 0
+    fi
+    if ! "$cc" -O2 -shared -fPIC -Wall -Werror -I"$java_home/include" -I"$java_home/include/linux" \
+            -o "$out" src/main/c/pipesize.c; then
+        echo "build.sh: libportforward.so did not compile; building without it" >&2
+        rm -f "$out"
+    fi
+}
+
+# write_launcher JAR JSA LIB OUT
 write_launcher() {
-    local jar=$1 jsa=$2 out=$3
+    local jar=$1 jsa=$2 lib=$3 out=$4
     cat > "$out" <<LAUNCHER
 #!/bin/sh
 # portforward launcher, written by build.sh. Needs java 17+ on the PATH.
@@ -114,15 +124,25 @@ jar="$jar"
 [ -r "\$jar" ] || { echo "portforward: \$jar is missing; run build.sh again" >&2; exit 1; }
 cds=""
 [ -r "$jsa" ] && cds="-XX:SharedArchiveFile=$jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
-exec java $(jvm_flags) \\
+exec java $(jvm_flags) -Dportforward.native="$lib" \\
   \$cds \${PORTFORWARD_JAVA_OPTS:-} \\
   -jar "\$jar" "\$@"
 LAUNCHER
     chmod +x "$out"
 }
 
+cd "$here"
+mkdir -p target
+make_native "$here/target/libportforward.so" # before Maven: the tests load it too
+if [ "$run_tests" = yes ]; then
+    # Not quiet: the surefire summary ("Tests run: N, Failures: 0, ...") is the test report.
+    mvn -B --no-transfer-progress "${mvn_flags[@]:2}" package
+else
+    mvn "${mvn_flags[@]}" -DskipTests package
+fi
+
 make_archive "$here/target/portforward.jar" "$here/target/portforward.jsa"
-write_launcher "$here/target/portforward.jar" "$here/target/portforward.jsa" "$here/portforward"
+write_launcher "$here/target/portforward.jar" "$here/target/portforward.jsa" "$here/target/libportforward.so" "$here/portforward"
 echo "built $here/portforward ($(./portforward --version))"
 
 if [ "$run_tests" = yes ]; then
@@ -133,7 +153,10 @@ if [ -n "$prefix" ]; then
     mkdir -p "$prefix/lib/portforward" "$prefix/bin"
     prefix=$(cd "$prefix" && pwd)
     cp target/portforward.jar "$prefix/lib/portforward/portforward.jar"
+    rm -f "$prefix/lib/portforward/libportforward.so"
+    [ -r target/libportforward.so ] && cp target/libportforward.so "$prefix/lib/portforward/libportforward.so"
     make_archive "$prefix/lib/portforward/portforward.jar" "$prefix/lib/portforward/portforward.jsa"
-    write_launcher "$prefix/lib/portforward/portforward.jar" "$prefix/lib/portforward/portforward.jsa" "$prefix/bin/portforward"
+    write_launcher "$prefix/lib/portforward/portforward.jar" "$prefix/lib/portforward/portforward.jsa" \
+        "$prefix/lib/portforward/libportforward.so" "$prefix/bin/portforward"
     echo "installed $prefix/bin/portforward"
 fi

@@ -36,7 +36,21 @@ public final class Splice {
      */
     @SuppressWarnings("deprecation")
     public static ChannelFuture start(Channel from, Channel to) {
+        PipeSize.enlarge(to);
         return ((EpollSocketChannel) from).spliceTo((EpollSocketChannel) to, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The capacity of the pipe through which bytes are spliced into {@code to}: 0 before its first
+     * splice, 64 KiB by default, more where {@link PipeSize} could enlarge it.
+     */
+    public static int pipeCapacity(Channel to) {
+        return PipeSize.capacity(to);
+    }
+
+    /** Whether spliced links here get pipes larger than the kernel's default (see {@link PipeSize}). */
+    public static boolean largePipes() {
+        return PipeSize.available();
     }
 
     /**

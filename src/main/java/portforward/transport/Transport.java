@@ -5,10 +5,12 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
@@ -38,6 +40,7 @@ public final class Transport {
 
     private static final boolean SPLICE = !"false".equals(System.getProperty("portforward.splice"));
     private static final boolean SEGMENT = !"false".equals(System.getProperty("portforward.udp.segment"));
+    private static final RecvByteBufAllocator SPLICE_SIZED_READS = new SpliceSizedReads(PipeSize.BYTES);
     /** Datagrams that one receive call takes on epoll, with recvmmsg(2). */
     public static final int RECVMMSG_BATCH = 16;
 
@@ -123,6 +126,14 @@ public final class Transport {
     public boolean canSplice(Channel a, Channel b) {
         return isEpoll() && SPLICE && a instanceof EpollSocketChannel && b instanceof EpollSocketChannel
                 && a.eventLoop() == b.eventLoop();
+    }
+
+    /**
+     * How a TCP socket sizes its reads: Netty's adaptive sizes, and where links may be spliced, a
+     * splice as large as the pipe ({@link SpliceSizedReads}).
+     */
+    public RecvByteBufAllocator streamReads() {
+        return isEpoll() && SPLICE ? SPLICE_SIZED_READS : new AdaptiveRecvByteBufAllocator();
     }
 
     /** Where the relay's datagram sockets take their buffers from: Netty's default allocator. */

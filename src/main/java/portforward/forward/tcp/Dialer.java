@@ -29,6 +29,7 @@ final class Dialer {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) context.spec().connectTimeout().toMillis())
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, context.transport().streamReads())
                 .handler(handler);
         if (target.isLiteral()) {
             try {
