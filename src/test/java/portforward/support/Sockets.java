@@ -1,12 +1,15 @@
 package portforward.support;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 
 /** Small blocking-socket helpers; every read has a timeout so a hang fails instead of waiting. */
@@ -57,5 +60,30 @@ public final class Sockets {
             s.shutdownOutput();
             assertArrayEquals(text.getBytes(StandardCharsets.UTF_8), readToEnd(s));
         }
+    }
+
+    /** Reads until EOF, as text. */
+    public static String readTextToEnd(Socket s) throws IOException {
+        return new String(readToEnd(s), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Half-close, carried both ways: {@code first} sends and shuts its output, {@code second} reads
+     * that and then EOF, and can still send its own reply, which {@code first} reads to EOF.
+     */
+    public static void assertHalfCloseCarried(Socket first, Socket second) throws IOException {
+        send(first, "sent before the FIN");
+        first.shutdownOutput();
+        assertEquals("sent before the FIN", readTextToEnd(second), "the bytes, then EOF");
+        send(second, "sent after the other side's FIN");
+        second.shutdownOutput();
+        assertEquals("sent after the other side's FIN", readTextToEnd(first), "the reply, then EOF");
+    }
+
+    /** {@code resetting} closes with a reset; {@code other} must see a reset, not a clean EOF. */
+    public static void assertResetCarried(Socket resetting, Socket other) throws IOException {
+        resetting.setSoLinger(true, 0);
+        resetting.close();
+        assertThrows(SocketException.class, () -> readToEnd(other), "the other end must see a reset");
     }
 }

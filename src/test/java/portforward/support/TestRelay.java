@@ -40,6 +40,11 @@ public final class TestRelay implements AutoCloseable {
         return new TestRelay(group, context, forwarder);
     }
 
+    /** A tcp listen-conn relay on 127.0.0.1 forwarding to {@code targetPort} on 127.0.0.1. */
+    public static TestRelay forward(Transport transport, int targetPort) throws Exception {
+        return start(transport, "tcp", "listen:127.0.0.1:0", "conn:127.0.0.1:" + targetPort);
+    }
+
     /** The bound address of the i-th listen endpoint, in the order they were written. */
     public InetSocketAddress address(int i) {
         return forwarder.boundAddresses().get(i);

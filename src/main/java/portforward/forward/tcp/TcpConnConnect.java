@@ -4,15 +4,14 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.Future;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import portforward.endpoint.Endpoint;
+import portforward.forward.Agent;
 import portforward.forward.AgentPool;
-import portforward.forward.Forwarder;
 import portforward.forward.RelayContext;
 import portforward.forward.Show;
 import portforward.forward.StartException;
@@ -22,7 +21,7 @@ import portforward.forward.StartException;
  * relay). The first bytes on one of them dial SOCK2 and join the two, and a replacement is opened
  * at once, by the {@link AgentPool}.
  */
-public final class TcpConnConnect implements Forwarder {
+public final class TcpConnConnect implements Agent {
     private static final Logger LOG = Logger.getLogger("portforward.tcp");
     /** An idle connection closed sooner than this after connecting counts as a failure. */
     private static final long SHORT_LIVED_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -44,11 +43,6 @@ public final class TcpConnConnect implements Forwarder {
         LOG.info(() -> "agent keeping " + context.spec().pool() + " connections to " + relay.address()
                 + ", forwarding to " + target.address());
         pool.start(this::open);
-    }
-
-    @Override
-    public List<InetSocketAddress> boundAddresses() {
-        return List.of();
     }
 
     @Override

@@ -4,13 +4,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
-import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.List;
 import java.util.logging.Logger;
 import portforward.endpoint.Endpoint;
+import portforward.forward.Agent;
 import portforward.forward.AgentPool;
-import portforward.forward.Forwarder;
 import portforward.forward.RelayContext;
 import portforward.forward.StartException;
 
@@ -19,7 +17,7 @@ import portforward.forward.StartException;
  * knocking so that the relay holds a session for it. The first datagram one of them receives
  * opens a {@link UdpSession} toward SOCK2, and a replacement joins the {@link AgentPool}.
  */
-public final class UdpConnConnect implements Forwarder {
+public final class UdpConnConnect implements Agent {
     private static final Logger LOG = Logger.getLogger("portforward.udp");
     /** Knock at least this often, so that NAT mappings and the relay's waiting session stay. */
     private static final Duration MAX_KNOCK_INTERVAL = Duration.ofSeconds(30);
@@ -48,11 +46,6 @@ public final class UdpConnConnect implements Forwarder {
         LOG.info(() -> "agent keeping " + context.spec().pool() + " udp sockets to " + relay.address()
                 + " (knocking every " + IdleTimer.describe(knockInterval) + "), forwarding to " + target.address());
         pool.start(this::open);
-    }
-
-    @Override
-    public List<InetSocketAddress> boundAddresses() {
-        return List.of();
     }
 
     /** Datagrams have nothing in flight worth a grace period: sockets and sessions close at once. */

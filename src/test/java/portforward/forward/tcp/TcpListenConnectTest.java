@@ -2,12 +2,14 @@ package portforward.forward.tcp;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static portforward.support.Sockets.assertEcho;
+import static portforward.support.Sockets.assertHalfCloseCarried;
+import static portforward.support.Sockets.assertResetCarried;
 import static portforward.support.Sockets.connect;
 import static portforward.support.Sockets.readExactly;
 import static portforward.support.Sockets.readText;
+import static portforward.support.Sockets.readTextToEnd;
 import static portforward.support.Sockets.readToEnd;
 import static portforward.support.Sockets.send;
 
@@ -34,7 +36,7 @@ class TcpListenConnectTest {
     @MethodSource("portforward.support.Transports#all")
     void forwardsEachConnectionToTheTarget(Transport transport) throws Exception {
         try (TcpServer echo = TcpServer.echo();
-                TestRelay relay = TestRelay.start(transport, "tcp", "listen:127.0.0.1:0", "conn:127.0.0.1:" + echo.port())) {
+                TestRelay relay = TestRelay.forward(transport, echo.port())) {
             for (int i = 0; i < 5; i++) {
                 assertEcho(relay.port(), "hello " + i);
             }
@@ -53,70 +55,45 @@ class TcpListenConnectTest {
     @ParameterizedTest
     @MethodSource("portforward.support.Transports#all")
     void clientFinIsCarriedAndTheReplyStillFlows(Transport transport) throws Exception {
-        try (TcpServer target = TcpServer.queueing("127.0.0.1");
-                TestRelay relay = TestRelay.start(transport, "tcp", "listen:127.0.0.1:0", "conn:127.0.0.1:" + target.port());
-                Socket client = connect(relay.port())) {
-            send(client, "request");
-            client.shutdownOutput();
-            try (Socket server = target.next()) {
-                assertEquals("request", new String(readToEnd(server), StandardCharsets.UTF_8),
-                        "the server must see the request and then EOF");
-                send(server, "reply after the client's FIN");
-                server.shutdownOutput();
-                assertEquals("reply after the client's FIN", new String(readToEnd(client), StandardCharsets.UTF_8));
-            }
-        }
+        overALink(transport, (client, server) -> assertHalfCloseCarried(client, server));
     }
 
     @ParameterizedTest
     @MethodSource("portforward.support.Transports#all")
     void serverFinIsCarriedAndTheClientCanStillSend(Transport transport) throws Exception {
-        try (TcpServer target = TcpServer.queueing("127.0.0.1");
-                TestRelay relay = TestRelay.start(transport, "tcp", "listen:127.0.0.1:0", "conn:127.0.0.1:" + target.port());
-                Socket client = connect(relay.port())) {
-            send(client, "x");
-            try (Socket server = target.next()) {
-                assertEquals("x", readText(server, 1));
-                send(server, "banner");
-                server.shutdownOutput();
-                assertEquals("banner", new String(readToEnd(client), StandardCharsets.UTF_8));
-                send(client, "late data");
-                client.shutdownOutput();
-                assertEquals("late data", new String(readToEnd(server), StandardCharsets.UTF_8));
-            }
-        }
+        overALink(transport, (client, server) -> assertHalfCloseCarried(server, client));
     }
 
     @ParameterizedTest
     @MethodSource("portforward.support.Transports#all")
     void clientResetResetsTheTarget(Transport transport) throws Exception {
-        try (TcpServer target = TcpServer.queueing("127.0.0.1");
-                TestRelay relay = TestRelay.start(transport, "tcp", "listen:127.0.0.1:0", "conn:127.0.0.1:" + target.port());
-                LogCapture log = new LogCapture()) {
-            Socket client = connect(relay.port());
-            send(client, "x");
-            try (Socket server = target.next()) {
-                assertEquals("x", readText(server, 1));
-                client.setSoLinger(true, 0);
-                client.close();
-                log.await("closed (reset by");
-                assertThrows(SocketException.class, () -> readToEnd(server), "the target must see a reset");
-            }
+        try (LogCapture log = new LogCapture()) {
+            overALink(transport, (client, server) -> assertResetCarried(client, server));
+            log.await("closed (reset by");
         }
     }
 
     @ParameterizedTest
     @MethodSource("portforward.support.Transports#all")
     void targetResetResetsTheClient(Transport transport) throws Exception {
+        overALink(transport, (client, server) -> assertResetCarried(server, client));
+    }
+
+    /** What a test does with the two ends of a link. */
+    private interface LinkEnds {
+        void test(Socket client, Socket server) throws Exception;
+    }
+
+    /** Runs {@code test} on a client and a target's end joined through a relay, proven by one byte. */
+    private static void overALink(Transport transport, LinkEnds test) throws Exception {
         try (TcpServer target = TcpServer.queueing("127.0.0.1");
-                TestRelay relay = TestRelay.start(transport, "tcp", "listen:127.0.0.1:0", "conn:127.0.0.1:" + target.port());
+                TestRelay relay = TestRelay.forward(transport, target.port());
                 Socket client = connect(relay.port())) {
             send(client, "x");
-            Socket server = target.next();
-            assertEquals("x", readText(server, 1));
-            server.setSoLinger(true, 0);
-            server.close();
-            assertThrows(SocketException.class, () -> readToEnd(client), "the client must see a reset");
+            try (Socket server = target.next()) {
+                assertEquals("x", readText(server, 1));
+                test.test(client, server);
+            }
         }
     }
 
@@ -145,7 +122,7 @@ class TcpListenConnectTest {
                 Socket client = connect("::1", relay.port())) {
             send(client, "over six to four");
             client.shutdownOutput();
-            assertEquals("over six to four", new String(readToEnd(client), StandardCharsets.UTF_8));
+            assertEquals("over six to four", readTextToEnd(client));
         }
     }
 

@@ -2,13 +2,12 @@ package portforward.forward.tcp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static portforward.forward.tcp.TcpListenConnectTest.assertClosedPromptly;
+import static portforward.support.Sockets.assertHalfCloseCarried;
 import static portforward.support.Sockets.connect;
 import static portforward.support.Sockets.readText;
-import static portforward.support.Sockets.readToEnd;
 import static portforward.support.Sockets.send;
 
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -107,12 +106,7 @@ class TcpListenListenTest {
         try (TestRelay relay = rendezvous(transport);
                 Socket left = connect(relay.port(0));
                 Socket right = connect(relay.port(1))) {
-            send(left, "question");
-            left.shutdownOutput();
-            assertEquals("question", new String(readToEnd(right), StandardCharsets.UTF_8));
-            send(right, "answer");
-            right.shutdownOutput();
-            assertEquals("answer", new String(readToEnd(left), StandardCharsets.UTF_8));
+            assertHalfCloseCarried(left, right);
         }
     }
 
