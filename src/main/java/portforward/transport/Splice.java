@@ -41,8 +41,9 @@ public final class Splice {
     }
 
     /**
-     * The capacity of the pipe through which bytes are spliced into {@code to}: 0 before its first
-     * splice, 64 KiB by default, more where {@link PipeSize} could enlarge it.
+     * The capacity of the pipe through which bytes are spliced into {@code to}: 64 KiB by default,
+     * more where {@link PipeSize} could enlarge it; 0 before the first splice, or when the native
+     * library that can ask the kernel is not loaded.
      */
     public static int pipeCapacity(Channel to) {
         return PipeSize.capacity(to);

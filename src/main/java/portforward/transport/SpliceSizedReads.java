@@ -11,6 +11,12 @@ import io.netty.util.UncheckedBooleanSupplier;
  * which never calls this guess(), so they are unchanged.
  */
 final class SpliceSizedReads implements RecvByteBufAllocator {
+    /**
+     * Splices as large as {@link PipeSize} makes pipes. Created when a TCP socket first asks for
+     * it, so that a UDP relay never loads the native library.
+     */
+    static final RecvByteBufAllocator FOR_PIPES = new SpliceSizedReads(PipeSize.BYTES);
+
     private final RecvByteBufAllocator adaptive = new AdaptiveRecvByteBufAllocator();
     private final int spliceBytes;
 

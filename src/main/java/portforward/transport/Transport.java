@@ -2,10 +2,10 @@ package portforward.transport;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -40,7 +40,7 @@ public final class Transport {
 
     private static final boolean SPLICE = !"false".equals(System.getProperty("portforward.splice"));
     private static final boolean SEGMENT = !"false".equals(System.getProperty("portforward.udp.segment"));
-    private static final RecvByteBufAllocator SPLICE_SIZED_READS = new SpliceSizedReads(PipeSize.BYTES);
+    private static final RecvByteBufAllocator ADAPTIVE_READS = new AdaptiveRecvByteBufAllocator();
     /** Datagrams that one receive call takes on epoll, with recvmmsg(2). */
     public static final int RECVMMSG_BATCH = 16;
 
@@ -133,7 +133,7 @@ public final class Transport {
      * splice as large as the pipe ({@link SpliceSizedReads}).
      */
     public RecvByteBufAllocator streamReads() {
-        return isEpoll() && SPLICE ? SPLICE_SIZED_READS : new AdaptiveRecvByteBufAllocator();
+        return isEpoll() && SPLICE ? SpliceSizedReads.FOR_PIPES : ADAPTIVE_READS;
     }
 
     /** Where the relay's datagram sockets take their buffers from: Netty's default allocator. */
