@@ -6,10 +6,10 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import portforward.endpoint.Endpoint;
 import portforward.forward.RelayContext;
+import portforward.forward.Targets;
+import portforward.transport.Transport;
 
 /** Opens outbound TCP connections on a given event loop, with the options every link uses. */
 final class Dialer {
@@ -31,15 +31,7 @@ final class Dialer {
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, context.transport().streamReads())
                 .handler(handler);
-        if (target.isLiteral()) {
-            try {
-                InetSocketAddress address = target.resolve(); // a literal: parsed, never looked up
-                return bootstrap.channelFactory(context.transport().socketFactory(address.getAddress())).connect(address);
-            } catch (UnknownHostException e) {
-                throw new IllegalStateException("literal address " + target.address() + " did not parse", e);
-            }
-        }
-        // A name is looked up at each dial, so that a changed DNS record takes effect.
-        return bootstrap.channel(context.transport().socketChannel()).connect(target.host(), target.port());
+        Transport transport = context.transport();
+        return Targets.connect(bootstrap, target, transport::socketFactory, transport.socketChannel());
     }
 }

@@ -15,6 +15,7 @@ import portforward.forward.Listeners;
 import portforward.forward.RelayContext;
 import portforward.forward.Show;
 import portforward.forward.StartException;
+import portforward.forward.Targets;
 import portforward.transport.Transport;
 
 /** Opens datagram sockets with the options every UDP socket of the relay needs. */
@@ -55,11 +56,11 @@ final class UdpSockets {
         return bound.channel();
     }
 
-    /** A socket on {@code loop} connected to {@code target}, which is resolved now. */
+    /** A socket on {@code loop} connected to {@code target}; see {@link Targets#connect}. */
     static ChannelFuture connect(RelayContext context, EventLoop loop, Endpoint target, ChannelHandler handler) {
-        return bootstrap(context, loop, SESSION_SOCKET_BUFFER, handler, true)
-                .channel(context.transport().datagramChannel())
-                .connect(target.host(), target.port());
+        Transport transport = context.transport();
+        return Targets.connect(bootstrap(context, loop, SESSION_SOCKET_BUFFER, handler, true), target,
+                transport::datagramFactory, transport.datagramChannel());
     }
 
     /**
