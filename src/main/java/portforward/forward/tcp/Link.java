@@ -100,6 +100,8 @@ final class Link {
      */
     void splice(ChannelHandlerContext ctx, boolean fromA, boolean paused) {
         ctx.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true); // see endAtFin
+        LOG.fine(() -> "link " + id + " spliced from " + Show.address(ctx.channel().remoteAddress())
+                + (paused ? ", reading paused until the copied bytes drain" : ""));
         SpliceRelay splicing = new SpliceRelay(this, fromA ? b : a, paused);
         ctx.pipeline().replace(ctx.handler(), "relay", splicing);
         if (fromA) {
