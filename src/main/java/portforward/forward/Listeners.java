@@ -36,6 +36,7 @@ public final class Listeners {
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, context.transport().streamReads())
                 .childHandler(childHandler);
+        context.transport().streamSendBuffer().ifPresent(bytes -> bootstrap.childOption(ChannelOption.SO_SNDBUF, bytes));
         ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             throw new StartException("cannot listen on " + endpoint.address() + ": " + Show.cause(bound.cause()));

@@ -32,6 +32,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.nio.channels.spi.SelectorProvider;
 import java.util.Locale;
+import java.util.OptionalInt;
 
 /** The one place that knows epoll from NIO: event loops and channel classes. */
 public final class Transport {
@@ -46,14 +47,17 @@ public final class Transport {
 
     private final Kind kind;
     private final ByteBufAllocator datagramAllocator;
+    /** 0: the kernel sizes (and autotunes) a TCP socket's send buffer. */
+    private final int streamSendBuffer;
 
     private Transport(Kind kind) {
-        this(kind, ByteBufAllocator.DEFAULT);
+        this(kind, ByteBufAllocator.DEFAULT, 0);
     }
 
-    private Transport(Kind kind, ByteBufAllocator datagramAllocator) {
+    private Transport(Kind kind, ByteBufAllocator datagramAllocator, int streamSendBuffer) {
         this.kind = kind;
         this.datagramAllocator = datagramAllocator;
+        this.streamSendBuffer = streamSendBuffer;
     }
 
     /** Epoll where the native library loads, NIO otherwise. */
@@ -146,7 +150,21 @@ public final class Transport {
      * which a test watches how much memory the UDP relay holds.
      */
     public Transport withDatagramAllocator(ByteBufAllocator allocator) {
-        return new Transport(kind, allocator);
+        return new Transport(kind, allocator, streamSendBuffer);
+    }
+
+    /**
+     * This transport with the send buffer of the relay's TCP sockets fixed at {@code bytes}: the
+     * hook through which a test makes a link's outbound socket fill after a few kilobytes, where on
+     * loopback the kernel would grow it to megabytes.
+     */
+    public Transport withStreamSendBuffer(int bytes) {
+        return new Transport(kind, datagramAllocator, bytes);
+    }
+
+    /** The send buffer the relay's TCP sockets ask for, or empty where the kernel sizes it. */
+    public OptionalInt streamSendBuffer() {
+        return streamSendBuffer > 0 ? OptionalInt.of(streamSendBuffer) : OptionalInt.empty();
     }
 
     /**

@@ -32,6 +32,7 @@ final class Dialer {
                 .option(ChannelOption.RCVBUF_ALLOCATOR, context.transport().streamReads())
                 .handler(handler);
         Transport transport = context.transport();
+        transport.streamSendBuffer().ifPresent(bytes -> bootstrap.option(ChannelOption.SO_SNDBUF, bytes));
         return Targets.connect(bootstrap, target, transport::socketFactory, transport.socketChannel());
     }
 }
