@@ -192,11 +192,12 @@ public final class NoiseHandshake {
         }
     }
 
+    /** The tokens that mix a secret in; "e" is read and written by the callers. */
     private void mix(Token token) throws GeneralSecurityException {
-        if (token == Token.EE) {
-            symmetric.mixKey(X25519.dh(e.orElseThrow().privateKey(), re.orElseThrow()));
-        } else {
-            symmetric.mixKeyAndHash(psk.orElseThrow());
+        switch (token) {
+            case EE -> symmetric.mixKey(X25519.dh(e.orElseThrow().privateKey(), re.orElseThrow()));
+            case PSK -> symmetric.mixKeyAndHash(psk.orElseThrow());
+            case E -> throw new AssertionError("e carries bytes; the message loop handles it");
         }
     }
 }
