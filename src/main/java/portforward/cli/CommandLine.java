@@ -2,8 +2,15 @@ package portforward.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import joptsimple.BuiltinHelpFormatter;
 import joptsimple.OptionException;
 import joptsimple.OptionParser;
@@ -15,6 +22,8 @@ import portforward.endpoint.Defaults;
 import portforward.endpoint.Endpoint;
 import portforward.endpoint.Protocol;
 import portforward.endpoint.RelaySpec;
+import portforward.forward.Show;
+import portforward.hop.Secret;
 
 /** Turns the command line into a {@link RelaySpec}; no Netty here. */
 public final class CommandLine {
@@ -22,14 +31,22 @@ public final class CommandLine {
     /** What the user asked for: help, the version, or a relay. */
     public record Parsed(boolean help, boolean version, RelaySpec spec, LogSetup.Verbosity verbosity,
             String transport) {
+        /** {@code portforward keygen}: print a new secret; spec is null. */
+        public boolean keygen() {
+            return !help && !version && spec == null;
+        }
     }
+
+    /** The environment variable that may hold the secure hop's secret instead of a file. */
+    public static final String SECRET_VARIABLE = "PORTFORWARD_SECRET";
 
     static final String USAGE = """
             Usage: portforward [options] PROTO SOCK1 SOCK2
+                   portforward keygen > FILE
 
               PROTO   tcp | udp
               SOCK    METHOD:HOST:PORT
-              METHOD  listen | conn
+              METHOD  listen | conn, either followed by +s (the secure hop, needs the same secret on both ends)
               HOST    IPv4 address, host name, [IPv6] or [IPv6%zone]; listen also takes 0.0.0.0 and [::]
               PORT    1..65535; listen may take 0 (any free port; the bound port is logged)
 
@@ -42,6 +59,12 @@ public final class CommandLine {
               portforward tcp listen:0.0.0.0:8888 conn:10.0.0.5:22
               portforward tcp listen:0.0.0.0:9000 listen:0.0.0.0:9001      (public relay)
               portforward tcp conn:relay.example.com:9001 conn:10.0.0.5:22 (agent inside)
+              portforward --secret-file hop.key tcp listen:0.0.0.0:8888 listen+s:0.0.0.0:9999   (secure relay)
+              portforward --secret-file hop.key tcp conn+s:relay.example.com:9999 conn:10.0.0.5:25
+
+            Environment:
+              PORTFORWARD_SECRET    the secure hop's secret, if --secret-file is not given
+              PORTFORWARD_JAVA_OPTS extra JVM options for the launcher
 
             """;
 
@@ -66,21 +89,32 @@ public final class CommandLine {
                     "udp: most sessions at once; datagrams of new sessions beyond it are dropped and counted")
             .withRequiredArg().withValuesConvertedBy(new Count("max-sessions", 1, 1 << 24))
             .defaultsTo(Defaults.MAX_SESSIONS);
+    private final OptionSpec<String> secretFile = parser.accepts("secret-file",
+                    "+s endpoints: read the secret from FILE (made by 'portforward keygen')")
+            .withRequiredArg().describedAs("FILE");
+    private final OptionSpec<Seconds> heartbeat = parser.accepts("heartbeat",
+                    "+s endpoints: an idle secure hop sends a heartbeat every SEC seconds (with jitter); three missed close it")
+            .withRequiredArg().withValuesConvertedBy(Seconds.CONVERTER).defaultsTo(Seconds.of(Defaults.HEARTBEAT));
     private final OptionSpec<String> transport = parser.accepts("transport",
                     "auto (epoll where available, else nio), epoll or nio")
             .withRequiredArg().describedAs("NAME").defaultsTo("auto");
     private final OptionSpec<String> positionals = parser.nonOptions("PROTO SOCK1 SOCK2");
 
     public Parsed parse(String... args) throws BadInputException {
+        return parse(System.getenv(), args);
+    }
+
+    /** As {@link #parse(String...)}, reading the secret variable from {@code env}. */
+    public Parsed parse(Map<String, String> env, String... args) throws BadInputException {
         try {
-            return parse(parser.parse(args));
+            return parse(parser.parse(args), env);
         } catch (OptionException e) {
             // jopt-simple converts option values lazily, so this covers valueOf() below too.
             throw new BadInputException(describe(e));
         }
     }
 
-    private Parsed parse(OptionSet options) throws BadInputException {
+    private Parsed parse(OptionSet options, Map<String, String> env) throws BadInputException {
         if (options.has(help)) {
             return new Parsed(true, false, null, LogSetup.Verbosity.NORMAL, "auto");
         }
@@ -95,6 +129,9 @@ public final class CommandLine {
             throw new BadInputException("unknown transport '" + options.valueOf(transport) + "' (use auto, epoll or nio)");
         }
         List<String> words = options.valuesOf(positionals);
+        if (words.size() == 1 && words.get(0).equals("keygen")) {
+            return new Parsed(false, false, null, LogSetup.Verbosity.NORMAL, "auto");
+        }
         if (words.size() != 3) {
             throw new BadInputException("expected PROTO SOCK1 SOCK2 but got " + words.size() + " argument"
                     + (words.size() == 1 ? "" : "s") + (words.isEmpty() ? "" : ": " + String.join(" ", words)));
@@ -103,12 +140,50 @@ public final class CommandLine {
                 () -> new BadInputException("unknown protocol '" + words.get(0) + "' (use tcp or udp)"));
         Endpoint first = Endpoint.parse(words.get(1));
         Endpoint second = Endpoint.parse(words.get(2));
+        Optional<Secret> secret = secret(options, env, first, second);
         RelaySpec spec = new RelaySpec(protocol, first, second,
                 options.valueOf(connectTimeout).duration(), options.valueOf(pairTimeout).duration(),
-                options.valueOf(pool), options.valueOf(udpTimeout).duration(), options.valueOf(maxSessions));
+                options.valueOf(pool), options.valueOf(udpTimeout).duration(), options.valueOf(maxSessions),
+                secret, options.valueOf(heartbeat).duration());
         LogSetup.Verbosity verbosity = options.has(verbose) ? LogSetup.Verbosity.VERBOSE
                 : options.has(quiet) ? LogSetup.Verbosity.QUIET : LogSetup.Verbosity.NORMAL;
         return new Parsed(false, false, spec, verbosity, transportName);
+    }
+
+    /**
+     * The secret, when an endpoint needs one. A secret file given for a relay without a +s
+     * endpoint is a mistake worth naming; the variable alone is not (it may be set for a shell).
+     */
+    private Optional<Secret> secret(OptionSet options, Map<String, String> env, Endpoint first, Endpoint second)
+            throws BadInputException {
+        Endpoint secure = first.isSecure() ? first : second.isSecure() ? second : null;
+        if (secure == null) {
+            if (options.has(secretFile)) {
+                throw new BadInputException("--secret-file is only for +s endpoints, and neither '" + first
+                        + "' nor '" + second + "' is one (write listen+s: or conn+s:)");
+            }
+            return Optional.empty();
+        }
+        if (options.has(secretFile)) {
+            Path file = Path.of(options.valueOf(secretFile));
+            String source = "secret file " + file;
+            String text;
+            try {
+                text = Files.readString(file, StandardCharsets.US_ASCII);
+            } catch (NoSuchFileException e) {
+                throw new BadInputException(source + " does not exist (make one with 'portforward keygen > "
+                        + file + "')");
+            } catch (IOException | UncheckedIOException e) {
+                throw new BadInputException(source + " cannot be read: " + Show.cause(e));
+            }
+            return Optional.of(Secret.parse(text, source));
+        }
+        String variable = env.get(SECRET_VARIABLE);
+        if (variable != null) {
+            return Optional.of(Secret.parse(variable, "environment variable " + SECRET_VARIABLE));
+        }
+        throw new BadInputException("'" + secure + "' needs a secret: give --secret-file FILE or set "
+                + SECRET_VARIABLE + " (make one with 'portforward keygen > FILE', and copy it to the other end)");
     }
 
     private static String describe(OptionException e) {

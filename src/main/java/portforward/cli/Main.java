@@ -14,6 +14,7 @@ import portforward.forward.Forwarder;
 import portforward.forward.Forwarders;
 import portforward.forward.RelayContext;
 import portforward.forward.StartException;
+import portforward.hop.Secret;
 import portforward.transport.Transport;
 import sun.misc.Signal;
 
@@ -48,6 +49,10 @@ public final class Main {
         }
         if (parsed.version()) {
             out.println("portforward " + version());
+            return 0;
+        }
+        if (parsed.keygen()) {
+            out.println(Secret.generate().keygenLine());
             return 0;
         }
         LogSetup.configure(parsed.verbosity(), err);

@@ -9,6 +9,8 @@ public final class Defaults {
     public static final Duration UDP_TIMEOUT = Duration.ofSeconds(60);
     public static final int POOL = 4;
     public static final int MAX_SESSIONS = 65536;
+    /** How often an idle secure hop proves it is alive; three missed in a row close it. */
+    public static final Duration HEARTBEAT = Duration.ofSeconds(25);
     /** How long open links get to close cleanly after SIGINT/SIGTERM. */
     public static final Duration SHUTDOWN_GRACE = Duration.ofMillis(1000);
 

@@ -3,14 +3,24 @@ package portforward.endpoint;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * One side of a relay as the user wrote it: {@code METHOD:HOST:PORT}. The host is kept as text so
- * that a conn host name is resolved when it is dialled, not once at start-up.
+ * One side of a relay as the user wrote it: {@code METHOD[+LAYER...]:HOST:PORT}. The host is kept
+ * as text so that a conn host name is resolved when it is dialled, not once at start-up.
  */
-public record Endpoint(Role role, String host, int port) {
+public record Endpoint(Role role, String host, int port, Set<Layer> layers) {
+
+    public Endpoint {
+        layers = layers.isEmpty() ? Set.of() : Set.copyOf(layers);
+    }
+
+    public Endpoint(Role role, String host, int port) {
+        this(role, host, port, Set.of());
+    }
 
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_.])?");
     private static final Pattern IPV4ISH = Pattern.compile("[0-9.]+");
@@ -20,13 +30,23 @@ public record Endpoint(Role role, String host, int port) {
         if (colon < 0) {
             throw new BadInputException("expected METHOD:HOST:PORT but got '" + text + "'");
         }
-        String method = text.substring(0, colon);
+        String[] words = text.substring(0, colon).split("\\+", -1);
+        String method = words[0];
         Role role;
         switch (method.toLowerCase(Locale.ROOT)) {
             case "listen" -> role = Role.LISTEN;
             case "conn" -> role = Role.CONN;
             default -> throw new BadInputException(
                     "unknown method '" + method + "' in '" + text + "' (use listen or conn)");
+        }
+        Set<Layer> layers = EnumSet.noneOf(Layer.class);
+        for (int i = 1; i < words.length; i++) {
+            String word = words[i];
+            Layer layer = Layer.parse(word).orElseThrow(() -> new BadInputException(
+                    "unknown layer '+" + word + "' in '" + text + "' (use +s for the secure hop)"));
+            if (!layers.add(layer)) {
+                throw new BadInputException("layer '+" + word + "' given twice in '" + text + "'");
+            }
         }
         String rest = text.substring(colon + 1);
         String host;
@@ -61,7 +81,7 @@ public record Endpoint(Role role, String host, int port) {
             throw new BadInputException("cannot connect to the wildcard address '" + host + "' in '" + text
                     + "' (0.0.0.0 and [::] are for listen)");
         }
-        return new Endpoint(role, host, port);
+        return new Endpoint(role, host, port, layers);
     }
 
     private static int parsePort(String portText, Role role, String text) throws BadInputException {
@@ -126,6 +146,11 @@ public record Endpoint(Role role, String host, int port) {
         return role == Role.LISTEN;
     }
 
+    /** Whether connections on this endpoint go over the secure hop ({@code +s}). */
+    public boolean isSecure() {
+        return layers.contains(Layer.SECURE);
+    }
+
     /** Resolves the host now; for a literal address this never touches DNS. */
     public InetSocketAddress resolve() throws UnknownHostException {
         return new InetSocketAddress(InetAddress.getByName(host), port);
@@ -143,6 +168,12 @@ public record Endpoint(Role role, String host, int port) {
 
     @Override
     public String toString() {
-        return role.word() + ":" + address();
+        StringBuilder method = new StringBuilder(role.word());
+        for (Layer layer : Layer.values()) {
+            if (layers.contains(layer)) {
+                method.append(layer.suffix());
+            }
+        }
+        return method + ":" + address();
     }
 }

@@ -1,6 +1,8 @@
 package portforward.endpoint;
 
 import java.time.Duration;
+import java.util.Optional;
+import portforward.hop.Secret;
 
 /** Everything a relay needs to run, as parsed from the command line. Immutable. */
 public record RelaySpec(
@@ -11,11 +13,18 @@ public record RelaySpec(
         Duration pairTimeout,
         int pool,
         Duration udpTimeout,
-        int maxSessions) {
+        int maxSessions,
+        Optional<Secret> secret,
+        Duration heartbeat) {
 
     public static RelaySpec of(Protocol protocol, Endpoint first, Endpoint second) {
         return new RelaySpec(protocol, first, second, Defaults.CONNECT_TIMEOUT, Defaults.PAIR_TIMEOUT,
-                Defaults.POOL, Defaults.UDP_TIMEOUT, Defaults.MAX_SESSIONS);
+                Defaults.POOL, Defaults.UDP_TIMEOUT, Defaults.MAX_SESSIONS, Optional.empty(), Defaults.HEARTBEAT);
+    }
+
+    /** The secret of the secure hop; only asked for when an endpoint is {@code +s}, which the parser checked. */
+    public Secret requireSecret() {
+        return secret.orElseThrow(() -> new IllegalStateException("a +s endpoint without a secret"));
     }
 
     @Override

@@ -1,8 +1,8 @@
 package portforward.forward;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Set;
@@ -20,6 +20,9 @@ public final class AgentPool {
     public interface Opener {
         void open();
     }
+
+    /** Handshakes in flight at once: a large pool fills a few at a time, not in one burst. */
+    private static final int MAX_OPENING = 4;
 
     private final Logger log;
     private final String failure;
@@ -58,7 +61,7 @@ public final class AgentPool {
     }
 
     private void fill() {
-        while (!stopped && !retryScheduled && idle.size() + opening < size) {
+        while (!stopped && !retryScheduled && idle.size() + opening < size && opening < MAX_OPENING) {
             opening++;
             opener.open();
         }
@@ -69,7 +72,7 @@ public final class AgentPool {
      * channel, so that any later {@link #left} for it is queued behind this report.
      * {@code stillIdle} is false when the member was already taken or closed.
      */
-    public void opened(ChannelFuture f, boolean stillIdle) {
+    public void opened(Future<Channel> f, boolean stillIdle) {
         loop.execute(() -> {
             opening--;
             if (!f.isSuccess()) {
@@ -77,12 +80,12 @@ public final class AgentPool {
                 return;
             }
             if (stopped) {
-                f.channel().close();
+                f.getNow().close();
                 return;
             }
             backoff.reset();
             if (stillIdle) {
-                idle.add(f.channel());
+                idle.add(f.getNow());
             }
             fill();
         });

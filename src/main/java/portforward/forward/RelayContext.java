@@ -11,6 +11,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import portforward.endpoint.RelaySpec;
+import portforward.hop.secure.HopSettings;
 import portforward.transport.Transport;
 
 /** What every mode shares: the spec, the transport, the event loops, and the open links. */
@@ -30,6 +31,11 @@ public final class RelayContext {
 
     public RelaySpec spec() {
         return spec;
+    }
+
+    /** What the secure hop of a {@code +s} endpoint runs with; only asked for where one is. */
+    public HopSettings hop() {
+        return new HopSettings(spec.requireSecret(), spec.heartbeat());
     }
 
     public Transport transport() {

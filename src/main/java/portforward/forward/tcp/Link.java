@@ -3,6 +3,7 @@ package portforward.forward.tcp;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
@@ -12,6 +13,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import portforward.forward.RelayContext;
 import portforward.forward.Show;
+import portforward.hop.secure.PeerResetException;
+import portforward.hop.secure.SecureHop;
 import portforward.transport.Splice;
 
 /**
@@ -43,7 +46,7 @@ final class Link {
         this.id = id;
         this.a = a;
         this.b = b;
-        this.spliceable = context.transport().canSplice(a, b);
+        this.spliceable = context.transport().canSplice(a, b) && !SecureHop.isOn(a) && !SecureHop.isOn(b);
     }
 
     /**
@@ -75,8 +78,15 @@ final class Link {
         }
     }
 
-    /** Closes with a reset, so the far end learns at once that its link is gone. */
+    /**
+     * Closes with a reset, so the far end learns at once that its link is gone; over a secure hop
+     * the reset is a record, which the far end turns into a reset of its own side.
+     */
     static void abort(Channel channel) {
+        if (SecureHop.isOn(channel)) {
+            SecureHop.abort(channel);
+            return;
+        }
         if (channel.isActive()) {
             channel.config().setOption(ChannelOption.SO_LINGER, 0);
         }
@@ -129,7 +139,8 @@ final class Link {
                 finish("closed by " + Show.address(to.remoteAddress()), false);
                 return;
             }
-            context.transport().shutdownOutput(to).addListener((ChannelFutureListener) shut -> {
+            ChannelFuture fin = SecureHop.isOn(to) ? SecureHop.shutdownOutput(to) : context.transport().shutdownOutput(to);
+            fin.addListener((ChannelFutureListener) shut -> {
                 if (shut.isSuccess()) {
                     endAtFin(to);
                 }
@@ -153,13 +164,15 @@ final class Link {
         } else {
             finSentToB = true;
         }
-        if (!(channel == a ? splicedFromA : splicedFromB)) {
+        // A secure hop must see its socket's end, to tell a cut stream from one its peer ended.
+        if (!(channel == a ? splicedFromA : splicedFromB) && !SecureHop.isOn(channel)) {
             channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, false);
         }
     }
 
     void failed(Channel where, Throwable cause) {
-        boolean reset = cause instanceof IOException && String.valueOf(cause.getMessage()).contains("reset");
+        boolean reset = cause instanceof PeerResetException
+                || cause instanceof IOException && String.valueOf(cause.getMessage()).contains("reset");
         String who = Show.address(where.remoteAddress());
         LOG.log(Level.FINE, cause, () -> "link " + id + " failed on " + who);
         finish(reset ? "reset by " + who : "error on " + who + ": " + Show.cause(cause), true);
@@ -179,6 +192,9 @@ final class Link {
         for (Channel ch : new Channel[] {a, b}) {
             if (abort) {
                 abort(ch);
+            } else if (SecureHop.isOn(ch) && !(ch == a ? finSentToA : finSentToB) && ch.isActive()) {
+                // Closing the socket alone would read as a cut stream over there: end it first.
+                SecureHop.shutdownOutput(ch).addListener(ChannelFutureListener.CLOSE);
             } else {
                 ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             }

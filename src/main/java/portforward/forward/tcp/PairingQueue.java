@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import portforward.forward.RelayContext;
 import portforward.forward.Show;
+import portforward.hop.secure.SecureHop;
 
 /**
  * First-come-first-served pairing of connections from two listeners. Every channel of a
@@ -30,15 +31,19 @@ final class PairingQueue {
         this.pairTimeout = context.spec().pairTimeout();
     }
 
-    /** A connection arrived on listener {@code side} (0 or 1). */
-    void arrived(Channel channel, int side) {
+    /**
+     * A connection arrived on listener {@code side} (0 or 1). {@code agentLink}: an agent's pooled
+     * link over a secure hop, which is told to dial (OPEN) when it is paired, and needs no pair
+     * timeout, as its heartbeats show it is alive.
+     */
+    void arrived(Channel channel, int side, boolean agentLink) {
         Waiting partner = sides.get(1 - side).pollFirst();
         while (partner != null && !partner.channel.isActive()) {
             partner.take().release();
             partner = sides.get(1 - side).pollFirst();
         }
         if (partner == null) {
-            Waiting waiting = new Waiting(channel, side);
+            Waiting waiting = new Waiting(channel, side, agentLink);
             sides.get(side).addLast(waiting);
             channel.pipeline().addLast("waiting", waiting);
             channel.config().setAutoRead(true);
@@ -46,6 +51,12 @@ final class PairingQueue {
             return;
         }
         Holding.Held held = partner.take();
+        if (partner.agentLink) {
+            SecureHop.open(partner.channel, channel.remoteAddress());
+        }
+        if (agentLink) {
+            SecureHop.open(channel, partner.channel.remoteAddress());
+        }
         long id = context.nextLinkId();
         if (side == 1) {
             Link.join(context, id, partner.channel, channel, held, Holding.Held.NOTHING);
@@ -61,15 +72,23 @@ final class PairingQueue {
     private final class Waiting extends Holding {
         private final Channel channel;
         private final int side;
+        private final boolean agentLink;
         private final ScheduledFuture<?> timeout;
         private ChannelHandlerContext ctx;
 
-        Waiting(Channel channel, int side) {
+        Waiting(Channel channel, int side, boolean agentLink) {
             this.channel = channel;
             this.side = side;
-            this.timeout = channel.eventLoop().schedule(
+            this.agentLink = agentLink;
+            this.timeout = agentLink ? null : channel.eventLoop().schedule(
                     () -> drop("no partner within " + pairTimeout.toMillis() / 1000.0 + " s"),
                     pairTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        private void cancelTimeout() {
+            if (timeout != null) {
+                timeout.cancel(false);
+            }
         }
 
         @Override
@@ -79,7 +98,7 @@ final class PairingQueue {
 
         /** Leaves the queue for pairing: hands over what was read so far and stops watching. */
         Held take() {
-            timeout.cancel(false);
+            cancelTimeout();
             return release(ctx);
         }
 
@@ -87,7 +106,7 @@ final class PairingQueue {
             if (!sides.get(side).remove(this)) {
                 return;
             }
-            timeout.cancel(false);
+            cancelTimeout();
             LOG.info(() -> "waiting connection from " + Show.address(channel.remoteAddress()) + " dropped: " + why);
             Link.abort(channel); // its held bytes are released as it closes
         }

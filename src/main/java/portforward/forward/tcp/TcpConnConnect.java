@@ -1,11 +1,10 @@
 package portforward.forward.tcp;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
+import io.netty.util.concurrent.FutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.Future;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -13,8 +12,8 @@ import portforward.endpoint.Endpoint;
 import portforward.forward.Agent;
 import portforward.forward.AgentPool;
 import portforward.forward.RelayContext;
-import portforward.forward.Show;
 import portforward.forward.StartException;
+import portforward.hop.secure.Opened;
 
 /**
  * tcp conn-conn, the agent: keeps a pool of idle connections to SOCK1 (normally a listen-listen
@@ -57,16 +56,20 @@ public final class TcpConnConnect implements Agent {
      */
     private void open() {
         Idle watcher = new Idle();
-        Dialer.dial(context, context.group().next(), relay, watcher).addListener((ChannelFutureListener) f -> {
-            boolean stillIdle = f.isSuccess() && watcher.stillIdle();
-            if (stillIdle) {
-                f.channel().config().setAutoRead(true);
-            }
-            pool.opened(f, stillIdle);
-        });
+        Dialer.dial(context, context.group().next(), relay, relay.isSecure(), watcher)
+                .addListener((FutureListener<Channel>) f -> {
+                    boolean stillIdle = f.isSuccess() && watcher.stillIdle();
+                    if (stillIdle) {
+                        f.getNow().config().setAutoRead(true);
+                    }
+                    pool.opened(f, stillIdle);
+                });
     }
 
-    /** Watches an idle pool connection; its first bytes dial the target, and are held until joined. */
+    /**
+     * Watches an idle pool connection. It is taken by the relay's OPEN over a secure hop, or by its
+     * first bytes over a plain one; either dials the target at once, and bytes are held until joined.
+     */
     private final class Idle extends Holding {
         private final long connectedNanos = System.nanoTime();
         private boolean taken;
@@ -79,24 +82,25 @@ public final class TcpConnConnect implements Agent {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             super.channelRead(ctx, msg);
+            take(ctx);
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof Opened) {
+                take(ctx);
+                return;
+            }
+            super.userEventTriggered(ctx, evt);
+        }
+
+        private void take(ChannelHandlerContext ctx) {
             if (taken) {
                 return;
             }
             taken = true;
-            Channel in = ctx.channel();
-            pool.left(in, null);
-            long id = context.nextLinkId();
-            Dialer.dial(context, in.eventLoop(), target).addListener((ChannelFutureListener) dialed -> {
-                if (!dialed.isSuccess()) {
-                    LOG.info(() -> "link " + id + " closed (target " + target.address() + ": "
-                            + Show.cause(dialed.cause()) + "): relay side " + Show.address(in.remoteAddress()));
-                    Link.abort(in);
-                } else if (!in.isActive()) {
-                    dialed.channel().close();
-                } else {
-                    Link.join(context, id, in, dialed.channel(), release(ctx), Held.NOTHING);
-                }
-            });
+            pool.left(ctx.channel(), null);
+            Joining.dialAndJoin(context, this, ctx, target, "relay side");
         }
 
         @Override

@@ -1,7 +1,6 @@
 package portforward.forward.tcp;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.util.concurrent.Future;
@@ -15,6 +14,8 @@ import portforward.forward.Listeners;
 import portforward.forward.RelayContext;
 import portforward.forward.Show;
 import portforward.forward.StartException;
+import portforward.hop.secure.SecureHop;
+import portforward.hop.secure.Strangers;
 
 /** tcp listen-conn: every accepted connection gets its own new connection to the target. */
 public final class TcpListenConnect implements Forwarder {
@@ -48,35 +49,46 @@ public final class TcpListenConnect implements Forwarder {
     }
 
     private ChannelInitializer<Channel> dialOnAccept() {
+        Strangers strangers = listen.isSecure() ? new Strangers(listen.toString()) : null;
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
-                ch.pipeline().addLast("holding", new Dialling());
+                Dialling dialling = new Dialling();
+                ch.pipeline().addLast("holding", dialling);
+                if (strangers != null) {
+                    SecureHop.respond(ch, context.hop(), strangers).addListener(ready -> {
+                        if (ready.isSuccess()) {
+                            dialling.start();
+                        }
+                    });
+                }
             }
         };
     }
 
-    /** Holds what the client sends while its target is dialled; accepting never waits for this. */
+    /**
+     * Holds what the client sends while its target is dialled; accepting never waits for this.
+     * Over a secure hop, dialling starts once the peer has proved the secret.
+     */
     private final class Dialling extends Holding {
+        private ChannelHandlerContext ctx;
+
+        @Override
+        public void handlerAdded(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+        }
+
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            Channel in = ctx.channel();
-            long id = context.nextLinkId();
-            long started = System.nanoTime();
-            in.config().setAutoRead(true);
-            Dialer.dial(context, in.eventLoop(), target).addListener((ChannelFutureListener) dialed -> {
-                if (!dialed.isSuccess()) {
-                    LOG.info(() -> "link " + id + " closed (target " + target.address() + ": "
-                            + Show.cause(dialed.cause()) + ") after " + Show.seconds(System.nanoTime() - started)
-                            + ": client " + Show.address(in.remoteAddress()));
-                    Link.abort(in);
-                } else if (!in.isActive()) {
-                    dialed.channel().close();
-                } else {
-                    Link.join(context, id, in, dialed.channel(), release(ctx), Holding.Held.NOTHING);
-                }
-            });
+            if (!listen.isSecure()) {
+                start();
+            }
             ctx.fireChannelActive();
+        }
+
+        void start() {
+            ctx.channel().config().setAutoRead(true);
+            Joining.dialAndJoin(context, this, ctx, target, "client");
         }
     }
 }

@@ -1,20 +1,25 @@
 package portforward.forward.tcp;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.FutureListener;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.logging.Logger;
+import portforward.endpoint.Endpoint;
 import portforward.forward.Forwarder;
 import portforward.forward.Listeners;
 import portforward.forward.RelayContext;
 import portforward.forward.Show;
 import portforward.forward.StartException;
+import portforward.hop.secure.HopReady;
+import portforward.hop.secure.SecureHop;
+import portforward.hop.secure.Strangers;
 
 /**
  * tcp listen-listen, the rendezvous relay: connections on the two listeners are paired in order
@@ -38,9 +43,9 @@ public final class TcpListenListen implements Forwarder {
 
     @Override
     public void start() throws StartException {
-        first = Listeners.bindTcp(context, context.spec().first(), loop, new Arrival(0));
+        first = Listeners.bindTcp(context, context.spec().first(), loop, arrivals(context.spec().first(), 0));
         try {
-            second = Listeners.bindTcp(context, context.spec().second(), loop, new Arrival(1));
+            second = Listeners.bindTcp(context, context.spec().second(), loop, arrivals(context.spec().second(), 1));
         } catch (StartException e) {
             first.close();
             throw e;
@@ -59,7 +64,29 @@ public final class TcpListenListen implements Forwarder {
         return Stopping.stop(context, List.of(first, second), grace);
     }
 
-    @ChannelHandler.Sharable
+    /**
+     * Queues each connection on arrival; over a secure hop, once its peer has proved the secret,
+     * so that a stranger never takes a place in the queue.
+     */
+    private ChannelInitializer<Channel> arrivals(Endpoint listen, int side) {
+        Strangers strangers = listen.isSecure() ? new Strangers(listen.toString()) : null;
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                context.track(ch);
+                if (strangers == null) {
+                    ch.pipeline().addLast(new Arrival(side));
+                    return;
+                }
+                SecureHop.respond(ch, context.hop(), strangers).addListener((FutureListener<HopReady>) ready -> {
+                    if (ready.isSuccess() && ch.isActive()) {
+                        queue.arrived(ch, side, ready.getNow().agentLink());
+                    }
+                });
+            }
+        };
+    }
+
     private final class Arrival extends ChannelInboundHandlerAdapter {
         private final int side;
 
@@ -70,8 +97,7 @@ public final class TcpListenListen implements Forwarder {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             ctx.pipeline().remove(this);
-            context.track(ctx.channel());
-            queue.arrived(ctx.channel(), side);
+            queue.arrived(ctx.channel(), side, false);
         }
     }
 }

@@ -1,7 +1,8 @@
 package portforward.forward.udp;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.util.concurrent.Promise;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import java.time.Duration;
@@ -59,11 +60,12 @@ public final class UdpConnConnect implements Agent {
     private void open() {
         EventLoop loop = context.group().next();
         PoolSocket socket = new PoolSocket(context, loop, target, drops, knockInterval, this);
-        UdpSockets.connect(context, loop, relay, socket).addListener(f -> {
+        UdpSockets.connect(context, loop, relay, socket).addListener((ChannelFutureListener) f -> {
             if (f.isSuccess() && !context.stopping()) {
-                socket.start(((ChannelFuture) f).channel());
+                socket.start(f.channel());
             }
-            pool.opened((ChannelFuture) f, true);
+            Promise<Channel> opened = loop.newPromise();
+            pool.opened(f.isSuccess() ? opened.setSuccess(f.channel()) : opened.setFailure(f.cause()), true);
         });
     }
 

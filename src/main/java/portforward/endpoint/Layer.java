@@ -1,0 +1,36 @@
+package portforward.endpoint;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Something an endpoint does to its connections besides carrying bytes, written after the method
+ * as {@code listen+s:} or {@code conn+secure:}.
+ */
+public enum Layer {
+    /** The secure hop: an authenticated, encrypted link to another portforward holding the same secret. */
+    SECURE("s", "secure");
+
+    private final String shortWord;
+    private final String longWord;
+
+    Layer(String shortWord, String longWord) {
+        this.shortWord = shortWord;
+        this.longWord = longWord;
+    }
+
+    static Optional<Layer> parse(String word) {
+        String w = word.toLowerCase(Locale.ROOT);
+        for (Layer layer : values()) {
+            if (layer.shortWord.equals(w) || layer.longWord.equals(w)) {
+                return Optional.of(layer);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** How it is written after the method: "+s". */
+    public String suffix() {
+        return "+" + shortWord;
+    }
+}
