@@ -89,9 +89,9 @@ public final class CommandLine {
                     "udp: most sessions at once; datagrams of new sessions beyond it are dropped and counted")
             .withRequiredArg().withValuesConvertedBy(new Count("max-sessions", 1, 1 << 24))
             .defaultsTo(Defaults.MAX_SESSIONS);
-    private final OptionSpec<String> secretFile = parser.accepts("secret-file",
+    private final OptionSpec<Path> secretFile = parser.accepts("secret-file",
                     "+s endpoints: read the secret from FILE (made by 'portforward keygen')")
-            .withRequiredArg().describedAs("FILE");
+            .withRequiredArg().withValuesConvertedBy(new joptsimple.util.PathConverter()).describedAs("FILE");
     private final OptionSpec<Seconds> heartbeat = parser.accepts("heartbeat",
                     "+s endpoints: an idle secure hop sends a heartbeat every SEC seconds (with jitter); three missed close it")
             .withRequiredArg().withValuesConvertedBy(Seconds.CONVERTER).defaultsTo(Seconds.of(Defaults.HEARTBEAT));
@@ -165,7 +165,7 @@ public final class CommandLine {
             return Optional.empty();
         }
         if (options.has(secretFile)) {
-            Path file = Path.of(options.valueOf(secretFile));
+            Path file = options.valueOf(secretFile);
             String source = "secret file " + file;
             String text;
             try {

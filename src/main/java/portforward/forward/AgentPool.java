@@ -73,7 +73,7 @@ public final class AgentPool {
      * {@code stillIdle} is false when the member was already taken or closed.
      */
     public void opened(Future<Channel> f, boolean stillIdle) {
-        loop.execute(() -> {
+        onLoop(() -> {
             opening--;
             if (!f.isSuccess()) {
                 retryLater(Show.cause(f.cause()));
@@ -93,7 +93,7 @@ public final class AgentPool {
 
     /** A member left the pool: taken by a client, or closed while idle ({@code failure} if too soon). */
     public void left(Channel channel, String failureCause) {
-        loop.execute(() -> {
+        onLoop(() -> {
             if (!idle.remove(channel)) {
                 return;
             }
@@ -102,6 +102,13 @@ public final class AgentPool {
             }
             fill();
         });
+    }
+
+    /** Reports that come in while the process shuts its loops down have nobody left to tell. */
+    private void onLoop(Runnable report) {
+        if (!loop.isShuttingDown()) {
+            loop.execute(report);
+        }
     }
 
     private void retryLater(String cause) {
