@@ -120,14 +120,14 @@ class BulkAndBackpressureTest {
         }
     }
 
-    private static void fill(ByteBuffer chunk, long offset) {
+    static void fill(ByteBuffer chunk, long offset) {
         chunk.clear();
         for (int i = 0; i < chunk.capacity(); i += 8) {
             chunk.putLong(i, offset + i);
         }
     }
 
-    private static long pendingInRelay(TestRelay relay) throws Exception {
+    static long pendingInRelay(TestRelay relay) throws Exception {
         long total = 0;
         for (Channel ch : relay.context().linkChannels()) {
             total += ch.eventLoop().submit(() -> {
@@ -139,7 +139,7 @@ class BulkAndBackpressureTest {
     }
 
     /** Reads to EOF; returns {bytes, CRC32C}. */
-    private static long[] drain(InputStream in) throws java.io.IOException {
+    static long[] drain(InputStream in) throws java.io.IOException {
         byte[] buf = new byte[1 << 20];
         CRC32C crc = new CRC32C();
         long total = 0;
