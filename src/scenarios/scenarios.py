@@ -3,6 +3,7 @@ or raises lab.Failure with the reason. Addresses here must match the ones the RE
 
 import hashlib
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -196,5 +197,41 @@ def pivot(lab):
     return f"200 parallel curls ok; {one_line(out)} ({time.monotonic() - began:.1f}s)"
 
 
+def secure(lab):
+    lab.build(RESTRICTED_HOSTS, RESTRICTED_LINKS)
+    prepare_ssh(lab)
+    start_web_server(lab)
+    sshd = lab.start_block("server", scenario="restricted")
+    lab.wait_listening("server", "tcp", 22, sshd)
+    smtp = lab.start_block("server")
+    lab.wait_listening("server", "tcp", 2525, smtp)
+    lab.run_block("relay", "key")
+    shutil.copy(os.path.join(lab.dir("relay"), "hop.key"), os.path.join(lab.dir("agent"), "hop.key"))
+    relay = lab.start_block("relay")
+    for port in (2525, 2222, 8080, 9025, 9022, 9080):
+        lab.wait_listening("relay", "tcp", port, relay)
+    agent = lab.start_block("agent")
+    for port in (9025, 9022, 9080):
+        lab.wait_established("agent", f"10.200.22.1:{port}", agent)
+    lab.assert_blocked("client", "10.200.23.20", 8000)
+    capture = os.path.join(lab.dir("relay"), "hop.pcap")
+    tcpdump = lab.start("relay", f"tcpdump -i to-agent -U -s 0 -w {capture} tcp port 9080")
+    for _ in deadline_loop(10, "tcpdump to start capturing"):
+        lab.check_alive([tcpdump])
+        if os.path.exists(capture) and os.path.getsize(capture) > 0:
+            break
+    lab.run_block("client")
+    lab.stop([tcpdump], signal.SIGINT)
+    with open(capture, "rb") as f:
+        seen = f.read()
+    if len(seen) < 1000:  # the pcap header alone is 24 bytes; the fetch makes a dozen packets
+        raise Failure(f"relay: tcpdump captured only {len(seen)} bytes of the hop; it saw nothing to check")
+    for marker in (b"hello from the server", b"GET /hello.txt", b"curl/"):
+        if marker in seen:
+            raise Failure(f"relay: {marker.decode()!r} crossed the secure hop in plaintext")
+    return f"mail (server first), ssh and web through the secure hop ok; a stranger got 0 bytes; " \
+           f"{len(seen)} bytes captured on the hop, no plaintext in them"
+
+
 ALL = [("forward", forward), ("restricted", restricted), ("cascade", cascade), ("udp-forward", udp_forward),
-       ("udp-reverse", udp_reverse), ("resilience", resilience), ("pivot", pivot)]
+       ("udp-reverse", udp_reverse), ("resilience", resilience), ("pivot", pivot), ("secure", secure)]

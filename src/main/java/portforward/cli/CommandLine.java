@@ -140,6 +140,10 @@ public final class CommandLine {
                 () -> new BadInputException("unknown protocol '" + words.get(0) + "' (use tcp or udp)"));
         Endpoint first = Endpoint.parse(words.get(1));
         Endpoint second = Endpoint.parse(words.get(2));
+        if (protocol == Protocol.UDP && (first.isSecure() || second.isSecure())) {
+            throw new BadInputException("'" + (first.isSecure() ? first : second) + "': the secure hop carries tcp only"
+                    + " for now (udp over +s is not built yet)");
+        }
         Optional<Secret> secret = secret(options, env, first, second);
         RelaySpec spec = new RelaySpec(protocol, first, second,
                 options.valueOf(connectTimeout).duration(), options.valueOf(pairTimeout).duration(),
