@@ -41,7 +41,8 @@ command -v mvn >/dev/null || { echo "build.sh: mvn not found on PATH (install Ap
 
 # The JVM flags live here so that every way of starting the relay gets them (the training runs
 # below too: a class-data archive only maps into a JVM with the same GC and class path).
-#   TieredStopAtLevel=1: C1 only. The relay's work is in the kernel; C2 spent more CPU compiling
+#   TieredStopAtLevel=1 (added by the launcher unless an endpoint is +s): C1 only. The relay's work
+#     is in the kernel; C2 spent more CPU compiling
 #     in a relay's first seconds than it ever saved (conn rate and bytes per CPU-second both rose).
 #   SerialGC, -Xmx256m: one small heap; see the README's Performance section for the sizing.
 #   leakDetection.level=disabled: Netty's sampled leak tracking records a stack trace for one
@@ -50,7 +51,7 @@ command -v mvn >/dev/null || { echo "build.sh: mvn not found on PATH (install Ap
 #   -UsePerfData: no hsperfdata file left in /tmp on the host the relay runs on (jps cannot list
 #     the relay then; jcmd PID still works).
 jvm_flags() {
-    printf '%s' "-Xms16m -Xmx256m -XX:MaxDirectMemorySize=256m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData -Dio.netty.tryReflectionSetAccessible=true -Dio.netty.leakDetection.level=disabled"
+    printf '%s' "-Xms16m -Xmx256m -XX:MaxDirectMemorySize=256m -Xss512k -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData -Dio.netty.tryReflectionSetAccessible=true -Dio.netty.leakDetection.level=disabled"
 }
 
 # make_archive JAR JSA: a class-data sharing archive of the classes the relay loads up to its
@@ -64,7 +65,7 @@ make_archive() {
     dir=$(mktemp -d)
     train() { # NAME ARGS...: a relay that records the classes it loads; its log is $dir/NAME.log
         local name=$1; shift
-        java $(jvm_flags) -XX:DumpLoadedClassList="$dir/$name.classlist" -jar "$jar" "$@" \
+        java $(jvm_flags) -XX:TieredStopAtLevel=1 -XX:DumpLoadedClassList="$dir/$name.classlist" -jar "$jar" "$@" \
             >/dev/null 2>"$dir/$name.log" &
         pids+=($!)
     }
@@ -127,9 +128,15 @@ write_launcher() {
 # exec, so that SIGINT/SIGTERM reach the JVM directly.
 jar="$jar"
 [ -r "\$jar" ] || { echo "portforward: \$jar is missing; run build.sh again" >&2; exit 1; }
+# A secure hop (+s) needs C2: only it compiles AES-GCM to the CPU's AES and carry-less multiply
+# instructions (C1 moved about 20 MB/s, C2 over 1 GB/s). Everything else runs C1 only.
+tier="-XX:TieredStopAtLevel=1"
+for arg in "\$@"; do
+    case "\$arg" in *+[sS]:*|*+[sS]+*|*+[sS][eE][cC][uU][rR][eE]:*|*+[sS][eE][cC][uU][rR][eE]+*) tier="" ;; esac
+done
 cds=""
 [ -r "$jsa" ] && cds="-XX:SharedArchiveFile=$jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
-exec java $(jvm_flags) -Dportforward.native="$lib" \\
+exec java $(jvm_flags) \$tier -Dportforward.native="$lib" \\
   \$cds \${PORTFORWARD_JAVA_OPTS:-} \\
   -jar "\$jar" "\$@"
 LAUNCHER

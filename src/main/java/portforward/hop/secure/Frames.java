@@ -16,6 +16,8 @@ final class Frames extends LengthFieldBasedFrameDecoder {
 
     Frames() {
         super(Wire.LENGTH_BYTES + Wire.FRAME_MAX, 0, Wire.LENGTH_BYTES, 0, 0);
+        // A read's buffer joins the unread rest without a copy into one ever larger buffer.
+        setCumulator(COMPOSITE_CUMULATOR);
     }
 
     /** The handshake is over: records may use the whole frame. */

@@ -187,7 +187,8 @@ final class SecureChannel extends ChannelDuplexHandler {
         try {
             ByteBuf out;
             if (msg instanceof ByteBuf data) {
-                out = sealData(ctx, data);
+                writeData(ctx, data, promise);
+                return;
             } else if (msg instanceof Open open) {
                 out = seal(ctx, Wire.OPEN, ByteBuffer.wrap(Wire.openBody(open.client())));
             } else {
@@ -204,20 +205,17 @@ final class SecureChannel extends ChannelDuplexHandler {
         }
     }
 
-    /** One record per {@link Wire#DATA_MAX} bytes, all in one buffer. */
-    private ByteBuf sealData(ChannelHandlerContext ctx, ByteBuf data) throws GeneralSecurityException {
-        int length = data.readableBytes();
-        int records = (length + Wire.DATA_MAX - 1) / Wire.DATA_MAX;
-        ByteBuf out = ctx.alloc().directBuffer(length + records * (Wire.LENGTH_BYTES + 1 + Wire.TAG));
-        try {
-            for (int at = data.readerIndex(), end = at + length; at < end; at += Wire.DATA_MAX) {
-                int chunk = Math.min(Wire.DATA_MAX, end - at);
-                sealInto(out, Wire.DATA, data.nioBuffer(at, chunk));
-            }
-            return out;
-        } catch (GeneralSecurityException | RuntimeException e) {
-            out.release();
-            throw e;
+    /**
+     * One record per {@link Wire#SEND_MAX} bytes, each in a buffer of its own: a record and its
+     * buffer stay within the allocator's pooled sizes, where one buffer for a whole 64 KiB read
+     * was allocated and zeroed afresh every time.
+     */
+    private void writeData(ChannelHandlerContext ctx, ByteBuf data, ChannelPromise promise)
+            throws GeneralSecurityException {
+        for (int at = data.readerIndex(), end = at + data.readableBytes(); at < end; at += Wire.SEND_MAX) {
+            int chunk = Math.min(Wire.SEND_MAX, end - at);
+            ByteBuf record = seal(ctx, Wire.DATA, data.nioBuffer(at, chunk));
+            ctx.write(record, at + chunk >= end ? promise : ctx.voidPromise());
         }
     }
 
