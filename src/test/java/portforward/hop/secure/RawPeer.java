@@ -44,6 +44,15 @@ final class RawPeer {
         return hello(System.currentTimeMillis(), false);
     }
 
+    /** Runs a whole initiator's handshake on {@code s} and proves the key with READY, as a real client does. */
+    static RawPeer handshake(Socket s, byte[] psk) throws IOException, GeneralSecurityException {
+        RawPeer peer = initiator(psk);
+        s.getOutputStream().write(peer.hello());
+        peer.finish(readFrame(s));
+        s.getOutputStream().write(peer.record(Wire.READY, new byte[0]));
+        return peer;
+    }
+
     /** The responder's side: opens H1 and returns H2; the record keys are set. */
     byte[] welcome(byte[] h1) throws GeneralSecurityException {
         noise.readMessage(body(h1));

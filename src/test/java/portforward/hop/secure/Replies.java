@@ -77,6 +77,13 @@ final class Replies {
         return rendezvous.strangers(1).or(() -> rendezvous.strangers(0)).orElseThrow();
     }
 
+    /** The relay's listen+s endpoint refused at least {@code count} strangers and accepted none. */
+    static void assertOnlyRefused(TestRelay relay, long count) {
+        Strangers strangers = strangers(relay);
+        awaitAtLeast(strangers::refused, count, "refused");
+        assertEquals(0, strangers.accepted(), "accepted");
+    }
+
     /** Waits until {@code counter} reaches {@code atLeast}; counters have no event to wait on. */
     static void awaitAtLeast(LongSupplier counter, long atLeast, String what) {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_TIMEOUT_MS);
