@@ -1,0 +1,104 @@
+package portforward.hop.secure;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static portforward.hop.secure.Replies.assertNothing;
+import static portforward.hop.secure.Replies.awaitAtLeast;
+import static portforward.hop.secure.Replies.sendQuietly;
+
+import java.net.Socket;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import portforward.support.LeakCheck;
+import portforward.support.Sockets;
+import portforward.support.TestRelay;
+import portforward.transport.Transport;
+
+/**
+ * First messages made with the right secret that must still be refused: one seen before (a
+ * recorded H1 sent again), and ones dated outside the 120 s window of the responder's clock. And
+ * a valid H1 alone, without the READY record that proves the key, never counts as accepted.
+ */
+@Timeout(120)
+@ExtendWith(LeakCheck.class)
+class ReplayedHelloTest {
+    private static final long WINDOW = ReplayCache.WINDOW_MILLIS;
+
+    @TempDir
+    Path dir;
+
+    private TestRelay relay(Transport transport, HopKey key) throws Exception {
+        return TestRelay.start(transport, "--secret-file", key.file(), "tcp", "listen:127.0.0.1:0", "listen+s:127.0.0.1:0");
+    }
+
+    @ParameterizedTest
+    @MethodSource("portforward.support.Transports#all")
+    void aFirstMessageSentAgainGetsNothing(Transport transport) throws Exception {
+        HopKey key = HopKey.in(dir);
+        RawPeer original = RawPeer.initiator(key.psk());
+        byte[] h1 = original.hello();
+        try (TestRelay relay = relay(transport, key)) {
+            Strangers strangers = Replies.strangers(relay);
+            try (Socket s = Sockets.connect(relay.port(1))) {
+                s.getOutputStream().write(h1);
+                original.finish(RawPeer.readFrame(s));
+                s.getOutputStream().write(original.record(Wire.READY, new byte[0]));
+                awaitAtLeast(strangers::accepted, 1, "the original accepted");
+            }
+            for (int replay = 0; replay < 3; replay++) {
+                try (Socket s = Sockets.connect(relay.port(1))) {
+                    sendQuietly(s, h1);
+                    assertNothing(s, "replay " + replay);
+                }
+            }
+            awaitAtLeast(strangers::refused, 3, "replays refused");
+            assertEquals(1, strangers.accepted(), "accepted: the original only");
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("portforward.support.Transports#all")
+    void aFirstMessageDatedOutsideTheWindowGetsNothing(Transport transport) throws Exception {
+        HopKey key = HopKey.in(dir);
+        try (TestRelay relay = relay(transport, key)) {
+            long[] skews = {-WINDOW - 1_000, WINDOW + 1_000, Long.MIN_VALUE / 2, Long.MAX_VALUE / 2};
+            for (long skew : skews) {
+                try (Socket s = Sockets.connect(relay.port(1))) {
+                    sendQuietly(s, RawPeer.initiator(key.psk()).hello(System.currentTimeMillis() + skew, false));
+                    assertNothing(s, "dated " + skew + " ms from now");
+                }
+            }
+            Replies.assertOnlyRefused(relay, skews.length);
+            // Inside the window, by as much as the test's clock reading could be off: taken.
+            try (Socket s = Sockets.connect(relay.port(1))) {
+                RawPeer late = RawPeer.initiator(key.psk());
+                s.getOutputStream().write(late.hello(System.currentTimeMillis() - WINDOW / 2, false));
+                late.finish(RawPeer.readFrame(s));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("portforward.support.Transports#all")
+    void aValidFirstMessageWithoutReadyNeverCounts(Transport transport) throws Exception {
+        HopKey key = HopKey.in(dir);
+        try (TestRelay relay = relay(transport, key)) {
+            Strangers strangers = Replies.strangers(relay);
+            try (Socket s = Sockets.connect(relay.port(1))) {
+                RawPeer peer = RawPeer.initiator(key.psk());
+                s.getOutputStream().write(peer.hello());
+                peer.finish(RawPeer.readFrame(s));
+                // Anyone who recorded a fresh H1 could get this far; without READY the link must not count.
+            }
+            awaitAtLeast(strangers::refused, 1, "closed before READY: refused");
+            assertEquals(0, strangers.accepted(), "accepted without READY");
+            try (Socket s = Sockets.connect(relay.port(1))) {
+                RawPeer.handshake(s, key.psk());
+                awaitAtLeast(strangers::accepted, 1, "accepted once READY came");
+            }
+        }
+    }
+}
