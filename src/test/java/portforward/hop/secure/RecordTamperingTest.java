@@ -37,7 +37,7 @@ class RecordTamperingTest {
     @MethodSource("portforward.support.Transports#all")
     void aFlippedLengthOrTagClosesTheLinkAndDeliversNothing(Transport transport) throws Exception {
         HopKey key = HopKey.in(dir);
-        try (TcpServer target = TcpServer.queueing("127.0.0.1"); TestRelay relay = forward(transport, key, target)) {
+        try (TcpServer target = TcpServer.queueing("127.0.0.1"); TestRelay relay = key.forward(transport, target.port())) {
             int recordLength = RawPeer.frame(new byte[1 + 6 + Wire.TAG]).length;
             for (int bit = 0; bit < 8 * Wire.LENGTH_BYTES; bit++) {
                 int b = bit;
@@ -56,7 +56,7 @@ class RecordTamperingTest {
     @MethodSource("portforward.support.Transports#all")
     void aReplayedRecordClosesTheLink(Transport transport) throws Exception {
         HopKey key = HopKey.in(dir);
-        try (TcpServer target = TcpServer.queueing("127.0.0.1"); TestRelay relay = forward(transport, key, target)) {
+        try (TcpServer target = TcpServer.queueing("127.0.0.1"); TestRelay relay = key.forward(transport, target.port())) {
             assertBadRecordDelivered(relay, key, target, "the valid record again", peer -> peer.lastValid());
         }
     }
@@ -65,18 +65,13 @@ class RecordTamperingTest {
     @MethodSource("portforward.support.Transports#all")
     void reorderedRecordsCloseTheLink(Transport transport) throws Exception {
         HopKey key = HopKey.in(dir);
-        try (TcpServer target = TcpServer.queueing("127.0.0.1"); TestRelay relay = forward(transport, key, target)) {
+        try (TcpServer target = TcpServer.queueing("127.0.0.1"); TestRelay relay = key.forward(transport, target.port())) {
             assertBadRecordDelivered(relay, key, target, "the third record before the second", peer -> {
                 byte[] second = peer.raw().record(Wire.DATA, bytes("two"));
                 byte[] third = peer.raw().record(Wire.DATA, bytes("three"));
                 return concat(third, second); // "two" is genuine and in order after the failure: still dropped
             });
         }
-    }
-
-    private static TestRelay forward(Transport transport, HopKey key, TcpServer target) throws Exception {
-        return TestRelay.start(transport, "--secret-file", key.file(), "tcp", "listen+s:127.0.0.1:0",
-                "conn:127.0.0.1:" + target.port());
     }
 
     /** A peer past the handshake that has had {@link #VALID} delivered; {@code lastValid} is that record. */

@@ -30,17 +30,13 @@ class ReplayedHelloTest {
     @TempDir
     Path dir;
 
-    private TestRelay relay(Transport transport, HopKey key) throws Exception {
-        return TestRelay.start(transport, "--secret-file", key.file(), "tcp", "listen:127.0.0.1:0", "listen+s:127.0.0.1:0");
-    }
-
     @ParameterizedTest
     @MethodSource("portforward.support.Transports#all")
     void aFirstMessageSentAgainGetsNothing(Transport transport) throws Exception {
         HopKey key = HopKey.in(dir);
         RawPeer original = RawPeer.initiator(key.psk());
         byte[] h1 = original.hello();
-        try (TestRelay relay = relay(transport, key)) {
+        try (TestRelay relay = key.rendezvous(transport)) {
             Strangers strangers = Replies.strangers(relay);
             try (Socket s = Sockets.connect(relay.port(1))) {
                 s.getOutputStream().write(h1);
@@ -63,7 +59,7 @@ class ReplayedHelloTest {
     @MethodSource("portforward.support.Transports#all")
     void aFirstMessageDatedOutsideTheWindowGetsNothing(Transport transport) throws Exception {
         HopKey key = HopKey.in(dir);
-        try (TestRelay relay = relay(transport, key)) {
+        try (TestRelay relay = key.rendezvous(transport)) {
             long[] skews = {-WINDOW - 1_000, WINDOW + 1_000, Long.MIN_VALUE / 2, Long.MAX_VALUE / 2};
             for (long skew : skews) {
                 try (Socket s = Sockets.connect(relay.port(1))) {
@@ -85,7 +81,7 @@ class ReplayedHelloTest {
     @MethodSource("portforward.support.Transports#all")
     void aValidFirstMessageWithoutReadyNeverCounts(Transport transport) throws Exception {
         HopKey key = HopKey.in(dir);
-        try (TestRelay relay = relay(transport, key)) {
+        try (TestRelay relay = key.rendezvous(transport)) {
             Strangers strangers = Replies.strangers(relay);
             try (Socket s = Sockets.connect(relay.port(1))) {
                 RawPeer peer = RawPeer.initiator(key.psk());

@@ -29,15 +29,11 @@ class StrangerHandshakeTest {
     @TempDir
     Path dir;
 
-    private TestRelay relay(Transport transport, HopKey key) throws Exception {
-        return TestRelay.start(transport, "--secret-file", key.file(), "tcp", "listen:127.0.0.1:0", "listen+s:127.0.0.1:0");
-    }
-
     @ParameterizedTest
     @MethodSource("portforward.support.Transports#all")
     void aWrongSecretGetsNothing(Transport transport) throws Exception {
         HopKey key = HopKey.in(dir);
-        try (TestRelay relay = relay(transport, key); Socket s = Sockets.connect(relay.port(1))) {
+        try (TestRelay relay = key.rendezvous(transport); Socket s = Sockets.connect(relay.port(1))) {
             // Not half-closed: the responder must close by itself as soon as H1 fails to open.
             sendQuietly(s, RawPeer.initiator(HopKey.other()).hello());
             assertNothing(s, "a wrong secret");
@@ -50,7 +46,7 @@ class StrangerHandshakeTest {
     void everyByteOfTheFirstMessageFlippedGetsNothing(Transport transport) throws Exception {
         HopKey key = HopKey.in(dir);
         byte[] h1 = RawPeer.initiator(key.psk()).hello();
-        try (TestRelay relay = relay(transport, key)) {
+        try (TestRelay relay = key.rendezvous(transport)) {
             for (int i = 0; i < h1.length; i++) {
                 try (Socket s = Sockets.connect(relay.port(1))) {
                     sendQuietly(s, RawPeer.flipped(h1, i, 0x01));
@@ -72,7 +68,7 @@ class StrangerHandshakeTest {
     void aFirstMessageCutAtEveryOffsetGetsNothing(Transport transport) throws Exception {
         HopKey key = HopKey.in(dir);
         byte[] h1 = RawPeer.initiator(key.psk()).hello();
-        try (TestRelay relay = relay(transport, key)) {
+        try (TestRelay relay = key.rendezvous(transport)) {
             for (int cut = 0; cut < h1.length; cut++) {
                 try (Socket s = Sockets.connect(relay.port(1))) {
                     sendQuietly(s, Arrays.copyOf(h1, cut));
@@ -89,7 +85,7 @@ class StrangerHandshakeTest {
     void lengthsOfZeroAndOverTheHandshakeLimitAreClosedAtOnce(Transport transport) throws Exception {
         HopKey key = HopKey.in(dir);
         int[] lengths = {0, Wire.HANDSHAKE_MAX + 1, Wire.FRAME_MAX};
-        try (TestRelay relay = relay(transport, key)) {
+        try (TestRelay relay = key.rendezvous(transport)) {
             for (int length : lengths) {
                 try (Socket s = Sockets.connect(relay.port(1))) {
                     // Only the length: an oversized frame is refused before its body is waited for.
