@@ -74,6 +74,29 @@ class RecordTamperingTest {
         }
     }
 
+    /**
+     * READY, DATA, a record of no known type, and more DATA, in one write: the relay is still
+     * dialling the target when the bad record ends the link, and the DATA behind it must be
+     * released, not held for a link that will never be (the leak detector sees it).
+     */
+    @ParameterizedTest
+    @MethodSource("portforward.support.Transports#all")
+    void recordsBehindAnUnknownTypeWhileDiallingAreReleased(Transport transport) throws Exception {
+        HopKey key = HopKey.in(dir);
+        try (TcpServer target = TcpServer.queueing("127.0.0.1"); TestRelay relay = key.forward(transport, target.port());
+                Socket s = Sockets.connect(relay.port())) {
+            RawPeer peer = RawPeer.initiator(key.psk());
+            s.getOutputStream().write(peer.hello());
+            peer.finish(RawPeer.readFrame(s));
+            sendQuietly(s, concat(peer.record(Wire.READY, new byte[0]), peer.record(Wire.DATA, VALID),
+                    peer.record((byte) 99, new byte[0]), peer.record(Wire.DATA, bytes("after the bad record"))));
+            untilClosed(s);
+            try (Socket t = target.next()) {
+                assertEquals("", new String(untilClosed(t), StandardCharsets.UTF_8), "a link that failed while dialled");
+            }
+        }
+    }
+
     /** A peer past the handshake that has had {@link #VALID} delivered; {@code lastValid} is that record. */
     private record Linked(RawPeer raw, byte[] lastValid) {
     }
