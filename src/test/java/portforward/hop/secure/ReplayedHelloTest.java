@@ -5,6 +5,10 @@ import static portforward.hop.secure.Replies.assertNothing;
 import static portforward.hop.secure.Replies.awaitAtLeast;
 import static portforward.hop.secure.Replies.sendQuietly;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Timeout;
@@ -14,12 +18,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import portforward.support.LeakCheck;
 import portforward.support.Sockets;
+import portforward.support.TcpServer;
 import portforward.support.TestRelay;
 import portforward.transport.Transport;
 
 /**
  * First messages made with the right secret that must still be refused: one seen before (a
- * recorded H1 sent again), and ones dated outside the 120 s window of the responder's clock. And
+ * recorded H1 sent again, ours or a real relay's), and ones dated outside the 120 s window of the responder's clock. And
  * a valid H1 alone, without the READY record that proves the key, never counts as accepted.
  */
 @Timeout(120)
@@ -53,6 +58,54 @@ class ReplayedHelloTest {
             awaitAtLeast(strangers::refused, 3, "replays refused");
             assertEquals(1, strangers.accepted(), "accepted: the original only");
         }
+    }
+
+    /**
+     * A real initiator's H1, taken off the wire by a proxy in the middle that then passes the rest
+     * through: the link it opened serves its client, and the recorded H1 sent again gets nothing.
+     */
+    @ParameterizedTest
+    @MethodSource("portforward.support.Transports#all")
+    void aRealInitiatorsFirstMessageRecordedAndReplayedGetsNothing(Transport transport) throws Exception {
+        HopKey key = HopKey.in(dir);
+        try (TcpServer target = TcpServer.echo(); TestRelay far = key.forward(transport, target.port());
+                ServerSocket middle = new ServerSocket()) {
+            middle.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            middle.setSoTimeout(Sockets.READ_TIMEOUT_MS);
+            byte[] recorded;
+            try (TestRelay near = TestRelay.start(transport, "--secret-file", key.file(), "tcp", "listen:127.0.0.1:0",
+                    "conn+s:127.0.0.1:" + middle.getLocalPort()); Socket client = Sockets.connect(near.port())) {
+                Sockets.send(client, "through the middle");
+                try (Socket fromNear = middle.accept(); Socket toFar = Sockets.connect(far.port())) {
+                    recorded = RawPeer.readFrame(fromNear);
+                    toFar.getOutputStream().write(recorded);
+                    pipe(fromNear, toFar);
+                    pipe(toFar, fromNear);
+                    assertEquals("through the middle", Sockets.readText(client, "through the middle".length()));
+                }
+            }
+            try (Socket s = Sockets.connect(far.port())) {
+                sendQuietly(s, recorded);
+                assertNothing(s, "a real initiator's H1, replayed");
+            }
+            Strangers strangers = Replies.strangers(far);
+            awaitAtLeast(strangers::refused, 1, "the replay refused");
+            assertEquals(1, strangers.accepted(), "accepted: the real link only");
+        }
+    }
+
+    /** Copies {@code from} to {@code to} until EOF or an error, on a thread of its own. */
+    private static void pipe(Socket from, Socket to) {
+        Thread t = new Thread(() -> {
+            try {
+                from.getInputStream().transferTo(to.getOutputStream());
+                to.shutdownOutput();
+            } catch (IOException e) {
+                // one side closed; the test looks at the ends
+            }
+        }, "test-pipe");
+        t.setDaemon(true);
+        t.start();
     }
 
     @ParameterizedTest
