@@ -12,12 +12,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import portforward.support.LeakCheck;
+import portforward.support.LogCapture;
 import portforward.support.Sockets;
 import portforward.support.TcpServer;
 import portforward.support.TestRelay;
@@ -58,7 +60,9 @@ class SlowAndManyStrangersTest {
         HopKey key = HopKey.in(dir);
         byte[] partial = Arrays.copyOf(RawPeer.initiator(key.psk()).hello(), 40);
         List<Socket> flood = new ArrayList<>();
-        try (TcpServer target = TcpServer.echo(); TestRelay relay = key.rendezvous(transport)) {
+        long started = System.nanoTime();
+        try (LogCapture log = new LogCapture(); TcpServer target = TcpServer.echo();
+                TestRelay relay = key.rendezvous(transport)) {
             try {
                 for (int i = 0; i < FLOOD; i++) {
                     flood.add(stranger(relay.address(1), partial));
@@ -78,6 +82,11 @@ class SlowAndManyStrangersTest {
             Strangers strangers = Replies.strangers(relay);
             awaitAtLeast(strangers::refused, FLOOD, "strangers refused");
             assertTrue(strangers.accepted() >= 1, "the agent's links were accepted: " + strangers.accepted());
+            // The log is the feature here: a flood from one source costs one line per 10 s, however
+            // long this run took.
+            long lines = log.lines().stream().filter(line -> line.contains("dropped a connection from 127.0.0.2")).count();
+            long allowed = 1 + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) / 10;
+            assertTrue(lines >= 1 && lines <= allowed, lines + " log lines for " + FLOOD + " strangers from one source");
         }
     }
 
