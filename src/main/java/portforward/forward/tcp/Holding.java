@@ -70,6 +70,12 @@ class Holding extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf buf = (ByteBuf) msg;
+        if (released) {
+            // Discarded already, yet more comes: a decoder in front (the secure hop) goes on
+            // passing what it had read after the error that closed the connection.
+            buf.release();
+            return;
+        }
         held.add(buf);
         heldBytes += buf.readableBytes();
         if (heldBytes >= LIMIT) {

@@ -7,6 +7,7 @@ import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Logger;
 import portforward.endpoint.Endpoint;
 import portforward.forward.Forwarder;
@@ -24,12 +25,14 @@ public final class TcpListenConnect implements Forwarder {
     private final RelayContext context;
     private final Endpoint listen;
     private final Endpoint target;
+    private final Optional<Strangers> strangers;
     private Channel server;
 
     public TcpListenConnect(RelayContext context, Endpoint listen, Endpoint target) {
         this.context = context;
         this.listen = listen;
         this.target = target;
+        this.strangers = listen.isSecure() ? Optional.of(new Strangers(listen.toString())) : Optional.empty();
     }
 
     @Override
@@ -43,20 +46,24 @@ public final class TcpListenConnect implements Forwarder {
         return List.of((InetSocketAddress) server.localAddress());
     }
 
+    /** The refusals and acceptances of a {@code listen+s} endpoint; empty for a plain one. */
+    public Optional<Strangers> strangers() {
+        return strangers;
+    }
+
     @Override
     public Future<?> stop(Duration grace) {
         return Stopping.stop(context, List.of(server), grace);
     }
 
     private ChannelInitializer<Channel> dialOnAccept() {
-        Strangers strangers = listen.isSecure() ? new Strangers(listen.toString()) : null;
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
                 Dialling dialling = new Dialling();
                 ch.pipeline().addLast("holding", dialling);
-                if (strangers != null) {
-                    SecureHop.respond(ch, context.hop(), strangers).addListener(ready -> {
+                if (strangers.isPresent()) {
+                    SecureHop.respond(ch, context.hop(), strangers.get()).addListener(ready -> {
                         if (ready.isSuccess()) {
                             dialling.start();
                         }

@@ -10,6 +10,7 @@ import io.netty.util.concurrent.FutureListener;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Logger;
 import portforward.endpoint.Endpoint;
 import portforward.forward.Forwarder;
@@ -32,6 +33,7 @@ public final class TcpListenListen implements Forwarder {
     private final RelayContext context;
     private final EventLoop loop;
     private final PairingQueue queue;
+    private final List<Optional<Strangers>> strangers;
     private Channel first;
     private Channel second;
 
@@ -39,13 +41,18 @@ public final class TcpListenListen implements Forwarder {
         this.context = context;
         this.loop = context.group().next();
         this.queue = new PairingQueue(context);
+        this.strangers = List.of(strangersOf(context.spec().first()), strangersOf(context.spec().second()));
+    }
+
+    private static Optional<Strangers> strangersOf(Endpoint listen) {
+        return listen.isSecure() ? Optional.of(new Strangers(listen.toString())) : Optional.empty();
     }
 
     @Override
     public void start() throws StartException {
-        first = Listeners.bindTcp(context, context.spec().first(), loop, arrivals(context.spec().first(), 0));
+        first = Listeners.bindTcp(context, context.spec().first(), loop, arrivals(0));
         try {
-            second = Listeners.bindTcp(context, context.spec().second(), loop, arrivals(context.spec().second(), 1));
+            second = Listeners.bindTcp(context, context.spec().second(), loop, arrivals(1));
         } catch (StartException e) {
             first.close();
             throw e;
@@ -59,6 +66,11 @@ public final class TcpListenListen implements Forwarder {
         return List.of((InetSocketAddress) first.localAddress(), (InetSocketAddress) second.localAddress());
     }
 
+    /** The refusals and acceptances of listener {@code side} (0 or 1) if it is {@code listen+s}; else empty. */
+    public Optional<Strangers> strangers(int side) {
+        return strangers.get(side);
+    }
+
     @Override
     public Future<?> stop(Duration grace) {
         return Stopping.stop(context, List.of(first, second), grace);
@@ -68,17 +80,17 @@ public final class TcpListenListen implements Forwarder {
      * Queues each connection on arrival; over a secure hop, once its peer has proved the secret,
      * so that a stranger never takes a place in the queue.
      */
-    private ChannelInitializer<Channel> arrivals(Endpoint listen, int side) {
-        Strangers strangers = listen.isSecure() ? new Strangers(listen.toString()) : null;
+    private ChannelInitializer<Channel> arrivals(int side) {
+        Optional<Strangers> secure = strangers.get(side);
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
                 context.track(ch);
-                if (strangers == null) {
+                if (secure.isEmpty()) {
                     ch.pipeline().addLast(new Arrival(side));
                     return;
                 }
-                SecureHop.respond(ch, context.hop(), strangers).addListener((FutureListener<HopReady>) ready -> {
+                SecureHop.respond(ch, context.hop(), secure.get()).addListener((FutureListener<HopReady>) ready -> {
                     if (ready.isSuccess() && ch.isActive()) {
                         queue.arrived(ch, side, ready.getNow().agentLink());
                     }

@@ -25,9 +25,11 @@ final class ReplayCache {
 
     /** Why {@code unixMillis}/{@code ephemeral} is refused at {@code nowMillis}, or null when it is taken. */
     synchronized String check(byte[] ephemeral, long unixMillis, long nowMillis) {
-        long skew = unixMillis - nowMillis;
-        if (Math.abs(skew) > WINDOW_MILLIS) {
-            return "first message dated " + skew / 1000 + " s from our clock: replayed, or the clocks differ by"
+        // Compared without subtracting the dates: their difference can overflow, and Math.abs of
+        // Long.MIN_VALUE is negative, which let a date exactly that far away through.
+        if (unixMillis < nowMillis - WINDOW_MILLIS || unixMillis > nowMillis + WINDOW_MILLIS) {
+            long skewSeconds = Math.floorDiv(unixMillis, 1000) - Math.floorDiv(nowMillis, 1000);
+            return "first message dated " + skewSeconds + " s from our clock: replayed, or the clocks differ by"
                     + " more than " + WINDOW_MILLIS / 1000 + " s";
         }
         while (!order.isEmpty() && order.peekFirst().unixMillis() < nowMillis - 2 * WINDOW_MILLIS) {

@@ -1,0 +1,101 @@
+package portforward.hop.secure;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static portforward.hop.secure.Replies.assertNothing;
+import static portforward.hop.secure.Replies.awaitAtLeast;
+import static portforward.hop.secure.Replies.sendQuietly;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import portforward.support.LeakCheck;
+import portforward.support.LogCapture;
+import portforward.support.Sockets;
+import portforward.support.TcpServer;
+import portforward.support.TestRelay;
+import portforward.transport.Transport;
+
+/**
+ * Strangers that do not finish: one that stops halfway through H1 and one that never speaks must
+ * be closed by the responder itself (its handshake limit, waited for, not timed), without a byte;
+ * and a thousand of them from one address must not keep a real agent from connecting and serving.
+ */
+@Timeout(180)
+@ExtendWith(LeakCheck.class)
+class SlowAndManyStrangersTest {
+    private static final int FLOOD = 1000;
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest
+    @MethodSource("portforward.support.Transports#all")
+    void aStrangerThatStopsHalfwayIsClosedWithoutAByte(Transport transport) throws Exception {
+        HopKey key = HopKey.in(dir);
+        byte[] h1 = RawPeer.initiator(key.psk()).hello();
+        try (TestRelay relay = key.rendezvous(transport);
+                Socket halfway = Sockets.connect(relay.port(1));
+                Socket silent = Sockets.connect(relay.port(1))) {
+            // Not half-closed: only the responder's own limit may end these.
+            sendQuietly(halfway, Arrays.copyOf(h1, h1.length / 2));
+            assertNothing(halfway, "half of H1, then silence");
+            assertNothing(silent, "no byte at all");
+            Replies.assertOnlyRefused(relay, 2);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("portforward.support.Transports#all")
+    void aThousandStrangersDoNotStopARealAgent(Transport transport) throws Exception {
+        HopKey key = HopKey.in(dir);
+        byte[] partial = Arrays.copyOf(RawPeer.initiator(key.psk()).hello(), 40);
+        List<Socket> flood = new ArrayList<>();
+        long started = System.nanoTime();
+        try (LogCapture log = new LogCapture(); TcpServer target = TcpServer.echo();
+                TestRelay relay = key.rendezvous(transport)) {
+            try {
+                for (int i = 0; i < FLOOD; i++) {
+                    flood.add(stranger(relay.address(1), partial));
+                }
+                try (TestRelay agent = TestRelay.start(transport, "--secret-file", key.file(), "tcp",
+                        "conn+s:127.0.0.1:" + relay.port(1), "conn:127.0.0.1:" + target.port())) {
+                    Sockets.assertEcho(relay.port(0), "served while " + FLOOD + " strangers hold handshakes");
+                }
+                for (int i = 0; i < flood.size(); i++) {
+                    assertNothing(flood.get(i), "stranger " + i);
+                }
+            } finally {
+                for (Socket s : flood) {
+                    s.close();
+                }
+            }
+            Strangers strangers = Replies.strangers(relay);
+            awaitAtLeast(strangers::refused, FLOOD, "strangers refused");
+            assertTrue(strangers.accepted() >= 1, "the agent's links were accepted: " + strangers.accepted());
+            // The log is the feature here: a flood from one source costs one line per 10 s, however
+            // long this run took.
+            long lines = log.lines().stream().filter(line -> line.contains("dropped a connection from 127.0.0.2")).count();
+            long allowed = 1 + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) / 10;
+            assertTrue(lines >= 1 && lines <= allowed, lines + " log lines for " + FLOOD + " strangers from one source");
+        }
+    }
+
+    /** A connection from 127.0.0.2, so that all strangers share one source address the agent does not have. */
+    private static Socket stranger(InetSocketAddress relay, byte[] partial) throws IOException {
+        Socket s = new Socket();
+        s.bind(new InetSocketAddress("127.0.0.2", 0));
+        s.connect(relay, Sockets.READ_TIMEOUT_MS);
+        sendQuietly(s, partial);
+        return s;
+    }
+}
