@@ -34,7 +34,7 @@ final class Handshake {
     private ChannelHandlerContext ctx;
     private SecureChannel channel;
     private ScheduledFuture<?> timeout;
-    private boolean admitted;
+    private Optional<Strangers.Pending> slot = Optional.empty();
     private boolean keys;
     private Hello peerHello;
 
@@ -89,12 +89,13 @@ final class Handshake {
                 return;
             }
         } else {
-            if (!strangers.admit(ctx.channel().remoteAddress())) {
+            slot = strangers.admit(ctx.channel().remoteAddress(), () -> ctx.executor().execute(
+                    () -> failed("pending too long while newer handshakes needed the room")));
+            if (slot.isEmpty()) {
                 ready.tryFailure(new HopException("refused"));
-                ctx.close();
+                closeQuietly();
                 return;
             }
-            admitted = true;
             noise = NoiseHandshake.responder(Wire.PROTOCOL, Wire.PROLOGUE, psk);
         }
         Duration limit = HopSettings.HANDSHAKE_TIMEOUT;
@@ -150,7 +151,7 @@ final class Handshake {
 
     /** A record from the peer opened: on the responder's side, the initiator has proved the secret. */
     void confirmed() {
-        if (!ready.isDone()) {
+        if (!isInitiator() && !ready.isDone()) {
             strangers.admitted();
             succeed();
         }
@@ -180,10 +181,7 @@ final class Handshake {
         } else {
             strangers.refuse(ctx.channel().remoteAddress(), why);
             ready.tryFailure(new HopException(why));
-            if (ctx.channel().isActive()) {
-                ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
-            }
-            ctx.close();
+            closeQuietly();
         }
     }
 
@@ -194,10 +192,16 @@ final class Handshake {
     }
 
     private void releaseSlot() {
-        if (admitted) {
-            admitted = false;
-            strangers.release(ctx.channel().remoteAddress());
+        slot.ifPresent(s -> strangers.release(s)); // not strangers::release: the initiator has none
+        slot = Optional.empty();
+    }
+
+    /** A reset, not a FIN: nothing about the close is a reply. */
+    private void closeQuietly() {
+        if (ctx.channel().isActive()) {
+            ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
         }
+        ctx.close();
     }
 
     private void writeFrame(byte[] message) {

@@ -3,29 +3,35 @@ package portforward.hop.secure;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Logger;
 
 /**
- * What a {@code listen+s} endpoint knows of peers that have not yet proved the secret: how many
- * handshakes are pending, globally and per source address (beyond either bound a new connection
- * is closed at once), and when each source was last logged, so that a flood costs one line per
- * source per 10 s. Shared by the listener's event loops; touched once or twice per connection,
- * never per record.
+ * What a {@code listen+s} endpoint knows of peers that have not yet proved the secret: the
+ * handshakes pending, per source address (beyond the bound a new connection from that source is
+ * closed at once) and in all (beyond the bound the oldest pending one makes room, so strangers
+ * from many addresses cannot hold every slot while a real peer, whose handshake takes one round
+ * trip, waits), and when each source was last logged, so that a flood costs one line per source
+ * per 10 s. Shared by the listener's event loops; touched a few times per connection, never per
+ * record.
  */
 public final class Strangers {
     private static final Logger LOG = Logger.getLogger("portforward.hop");
-    static final int PENDING_PER_SOURCE = 8;
-    static final int PENDING_GLOBAL = 256;
+    static final int PENDING_PER_SOURCE = 64;
+    static final int PENDING_GLOBAL = 1024;
     private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int REMEMBERED_SOURCES = 4096;
 
     private final String listener;
     private final ReplayCache replays = new ReplayCache();
-    private final AtomicInteger pending = new AtomicInteger();
+    private final ConcurrentLinkedDeque<Pending> pending = new ConcurrentLinkedDeque<>();
+    private final AtomicInteger pendingCount = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, AtomicInteger> pendingBySource = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<InetAddress, long[]> lastLogged = new ConcurrentHashMap<>();
     private final LongAdder refused = new LongAdder();
@@ -50,30 +56,63 @@ public final class Strangers {
         return accepted.sum();
     }
 
-    /** Takes a pending slot for {@code peer}; false when a bound is reached (and the refusal is counted). */
-    boolean admit(SocketAddress peer) {
-        InetAddress source = source(peer);
-        if (pending.incrementAndGet() > PENDING_GLOBAL) {
-            pending.decrementAndGet();
-            refuse(peer, "too many pending handshakes");
-            return false;
+    /** A handshake's pending slot; given back once, by its end or by making room for a newer one. */
+    static final class Pending {
+        private final InetAddress source;
+        private final Runnable evict;
+        private final AtomicBoolean given = new AtomicBoolean();
+
+        private Pending(InetAddress source, Runnable evict) {
+            this.source = source;
+            this.evict = evict;
         }
+    }
+
+    /**
+     * Takes a pending slot for {@code peer}, or empty when its source holds too many (the refusal
+     * is counted). {@code evict} ends the handshake if its slot is later needed for a newer one.
+     */
+    Optional<Pending> admit(SocketAddress peer, Runnable evict) {
+        InetAddress source = source(peer);
         AtomicInteger mine = pendingBySource.computeIfAbsent(source, s -> new AtomicInteger());
         if (mine.incrementAndGet() > PENDING_PER_SOURCE) {
-            release(peer);
+            decrement(source, mine);
             refuse(peer, "too many pending handshakes from this address");
+            return Optional.empty();
+        }
+        if (pendingCount.incrementAndGet() > PENDING_GLOBAL) {
+            Pending oldest = pending.pollFirst();
+            while (oldest != null && !give(oldest)) {
+                oldest = pending.pollFirst();
+            }
+            if (oldest != null) {
+                oldest.evict.run();
+            }
+        }
+        Pending slot = new Pending(source, evict);
+        pending.addLast(slot);
+        return Optional.of(slot);
+    }
+
+    /** Gives back a slot once its handshake ended either way. */
+    void release(Pending slot) {
+        if (give(slot)) {
+            pending.remove(slot);
+        }
+    }
+
+    private boolean give(Pending slot) {
+        if (!slot.given.compareAndSet(false, true)) {
             return false;
         }
+        pendingCount.decrementAndGet();
+        decrement(slot.source, pendingBySource.get(slot.source));
         return true;
     }
 
-    /** Gives back {@code peer}'s pending slot, once its handshake ended either way. */
-    void release(SocketAddress peer) {
-        pending.decrementAndGet();
-        InetAddress source = source(peer);
-        AtomicInteger mine = pendingBySource.get(source);
-        if (mine != null && mine.decrementAndGet() <= 0) {
-            pendingBySource.remove(source, mine);
+    private void decrement(InetAddress source, AtomicInteger count) {
+        if (count != null && count.decrementAndGet() <= 0) {
+            pendingBySource.remove(source, count);
         }
     }
 

@@ -27,6 +27,9 @@ final class Replies {
 
     /** Every byte {@code s} receives until the other end closes it (EOF or reset); fails if it never does. */
     static byte[] untilClosed(Socket s) throws IOException {
+        if (s.isClosed()) {
+            return new byte[0]; // reset before connect() returned: nothing came
+        }
         s.setSoTimeout(CLOSE_TIMEOUT_MS);
         ByteArrayOutputStream got = new ByteArrayOutputStream();
         InputStream in = s.getInputStream();

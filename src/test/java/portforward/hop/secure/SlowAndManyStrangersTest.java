@@ -8,6 +8,7 @@ import static portforward.hop.secure.Replies.sendQuietly;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -90,11 +91,53 @@ class SlowAndManyStrangersTest {
         }
     }
 
+    /**
+     * Strangers from many addresses, more in all than the relay keeps pending handshakes for: the
+     * oldest make room, so the agent's handshakes, one round trip each, still get through.
+     */
+    @ParameterizedTest
+    @MethodSource("portforward.support.Transports#all")
+    void strangersFromManyAddressesDoNotHoldEverySlot(Transport transport) throws Exception {
+        HopKey key = HopKey.in(dir);
+        byte[] partial = Arrays.copyOf(RawPeer.initiator(key.psk()).hello(), 40);
+        int sources = 22;
+        int each = 50; // under the per-source bound, over the global one in all
+        assertTrue(sources * each > Strangers.PENDING_GLOBAL && each < Strangers.PENDING_PER_SOURCE);
+        List<Socket> flood = new ArrayList<>();
+        try (TcpServer target = TcpServer.echo(); TestRelay relay = key.rendezvous(transport)) {
+            try {
+                for (int i = 0; i < sources * each; i++) {
+                    flood.add(stranger(relay.address(1), partial, "127.0.1." + (2 + i % sources)));
+                }
+                try (TestRelay agent = TestRelay.start(transport, "--secret-file", key.file(), "tcp",
+                        "conn+s:127.0.0.1:" + relay.port(1), "conn:127.0.0.1:" + target.port())) {
+                    Sockets.assertEcho(relay.port(0), "served while strangers from " + sources + " addresses wait");
+                }
+                for (int i = 0; i < flood.size(); i++) {
+                    assertNothing(flood.get(i), "stranger " + i);
+                }
+            } finally {
+                for (Socket s : flood) {
+                    s.close();
+                }
+            }
+        }
+    }
+
     /** A connection from 127.0.0.2, so that all strangers share one source address the agent does not have. */
     private static Socket stranger(InetSocketAddress relay, byte[] partial) throws IOException {
+        return stranger(relay, partial, "127.0.0.2");
+    }
+
+    private static Socket stranger(InetSocketAddress relay, byte[] partial, String source) throws IOException {
         Socket s = new Socket();
-        s.bind(new InetSocketAddress("127.0.0.2", 0));
-        s.connect(relay, Sockets.READ_TIMEOUT_MS);
+        s.bind(new InetSocketAddress(source, 0));
+        try {
+            s.connect(relay, Sockets.READ_TIMEOUT_MS);
+        } catch (SocketException refused) {
+            s.close(); // over the per-source bound, reset before connect() returned
+            return s;
+        }
         sendQuietly(s, partial);
         return s;
     }
