@@ -21,6 +21,7 @@ public final class RelayContext {
     private final ChannelGroup linkChannels = new DefaultChannelGroup("links", GlobalEventExecutor.INSTANCE);
     private final AtomicLong linkIds = new AtomicLong();
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private final RelayStats events = new RelayStats();
 
     public RelayContext(RelaySpec spec, Transport transport, EventLoopGroup group) {
         this.spec = spec;
@@ -38,6 +39,11 @@ public final class RelayContext {
 
     public EventLoopGroup group() {
         return group;
+    }
+
+    /** What this relay has done so far, as counters that tests and metrics read. */
+    public RelayStats events() {
+        return events;
     }
 
     public long nextLinkId() {
