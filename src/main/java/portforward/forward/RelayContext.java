@@ -41,7 +41,10 @@ public final class RelayContext {
         return group;
     }
 
-    /** What this relay has done so far, as counters that tests and metrics read. */
+    /**
+     * What this relay has done so far, as counters that tests and metrics read. Each event is
+     * counted after its log line is written, so whoever waits for the event also finds the line.
+     */
     public RelayStats events() {
         return events;
     }

@@ -194,11 +194,11 @@ final class Link {
                 ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             }
         }
-        context.events().linkClosed(end, aToB, bToA); // a is the client's side, b the target's
         long nanos = System.nanoTime() - startNanos;
         LOG.info(() -> "link " + id + " closed (" + reason + ") after " + Show.seconds(nanos) + ": "
                 + Show.bytes(aToB) + " to " + Show.address(b.remoteAddress()) + ", "
                 + Show.bytes(bToA) + " to " + Show.address(a.remoteAddress()));
+        context.events().linkClosed(end, aToB, bToA); // a is the client's side, b the target's
     }
 
     /**

@@ -91,9 +91,9 @@ final class PairingQueue {
             if (!sides.get(side).remove(this)) {
                 return;
             }
-            context.events().waitingDropped(reason);
             timeout.cancel(false);
             LOG.info(() -> "waiting connection from " + Show.address(channel.remoteAddress()) + " dropped: " + why);
+            context.events().waitingDropped(reason);
             Link.abort(channel); // its held bytes are released as it closes
         }
 

@@ -76,9 +76,9 @@ final class RendezvousPair {
         idle.cancel();
         traffic.dropped(a.dropped() + b.dropped());
         onEnd.accept(this);
-        traffic.closed(events, why);
         long nanos = System.nanoTime() - startNanos;
         LOG.info(() -> "session " + id + " closed (" + reason + ") after " + Show.seconds(nanos) + ": "
                 + traffic.describe(Show.address(a.peer().address()), Show.address(b.peer().address())));
+        traffic.closed(events, why);
     }
 }

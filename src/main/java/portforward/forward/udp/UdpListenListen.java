@@ -108,15 +108,16 @@ public final class UdpListenListen implements Forwarder {
 
     /** A session leaves without a partner; it says so at info level only if that lost datagrams. */
     private void unpaired(RendezvousSession session, Unpaired why, String reason) {
-        if (waiting.get(session.caller().side()).remove(session)) {
-            context.events().waitingDropped(why);
-        }
+        boolean wasWaiting = waiting.get(session.caller().side()).remove(session);
         table.remove(session.caller(), session);
         session.abandon();
         long nanos = System.nanoTime() - session.arrivedNanos();
         LOG.log(session.dropped() > 0 ? Level.INFO : Level.FINE, () -> "unpaired session "
                 + Show.address(session.peer().address()) + " closed (" + reason + ") after " + Show.seconds(nanos)
                 + ": " + session.dropped() + " dropped");
+        if (wasWaiting) {
+            context.events().waitingDropped(why);
+        }
     }
 
     private final class Arrivals extends SimpleChannelInboundHandler<DatagramPacket> {

@@ -161,11 +161,11 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
             channel.close();
         }
         onEnd.accept(this);
-        traffic.closed(context.events(), why);
         long nanos = System.nanoTime() - startNanos;
         String targetName = connected ? Show.address(toTarget.address()) : target.address();
         String errorNote = errors == 0 ? "" : ", " + errors + " error" + (errors == 1 ? "" : "s") + " (" + lastError + ")";
         LOG.info(() -> "session " + id + " closed (" + reason + ") after " + Show.seconds(nanos) + ": "
                 + traffic.describe(Show.address(client.address()), targetName) + errorNote);
+        traffic.closed(context.events(), why);
     }
 }
