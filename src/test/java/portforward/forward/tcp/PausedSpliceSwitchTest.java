@@ -34,7 +34,8 @@ import portforward.transport.Transport;
  * reading must resume once they have. Loopback lets a link take megabytes before it is full, so
  * here the relay's send buffer is fixed at 4 KiB (8 KiB as the kernel counts it) and the target's
  * window at a few KiB, and the target reads only while the relay sees the link full: every read
- * the relay makes then fills the link again, so the switch comes paused.
+ * the relay makes then fills the link again, so the switch comes paused. On a loaded machine it
+ * may not; ForcedPausedSpliceTest makes the paused switch happen every time.
  */
 @Timeout(60)
 @ExtendWith(LeakCheck.class)
@@ -56,8 +57,11 @@ class PausedSpliceSwitchTest {
             for (int link = 0; link < ATTEMPTS && !switchedPaused; link++) {
                 switchedPaused = oneLink(log, relay, target, link + 1);
             }
-            assumeTrue(switchedPaused, "the machine was too busy: no link of " + ATTEMPTS
-                    + " switched to splicing while paused (each delivered everything)");
+            if (!switchedPaused) {
+                // Not a skip: every link delivered everything; ForcedPausedSpliceTest always takes the paused path.
+                System.out.println("PausedSpliceSwitchTest: the machine was too busy, no link of " + ATTEMPTS
+                        + " switched to splicing while paused (each delivered everything)");
+            }
         }
     }
 
