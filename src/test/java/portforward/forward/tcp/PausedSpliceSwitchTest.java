@@ -26,6 +26,7 @@ import portforward.support.LeakCheck;
 import portforward.support.LogCapture;
 import portforward.support.Sockets;
 import portforward.support.TestRelay;
+import portforward.support.TunedTransport;
 import portforward.transport.Transport;
 
 /**
@@ -47,7 +48,7 @@ class PausedSpliceSwitchTest {
     @Test
     void switchWhilePausedDeliversEverythingInOrder() throws Exception {
         assumeTrue(Transport.epollAvailable(), "splicing needs epoll");
-        Transport transport = Transport.epoll().withStreamSendBuffer(4096);
+        Transport transport = TunedTransport.withStreamSendBuffer(Transport.epoll(), 4096);
         try (LogCapture log = new LogCapture();
                 ServerSocket target = smallWindowServer();
                 TestRelay relay = TestRelay.forward(transport, target.getLocalPort())) {
