@@ -33,6 +33,7 @@ final class Dialer {
                 .handler(handler);
         Transport transport = context.transport();
         transport.streamSendBuffer().ifPresent(bytes -> bootstrap.option(ChannelOption.SO_SNDBUF, bytes));
-        return context.events().countFailure(Targets.connect(bootstrap, target, transport::socketFactory, transport.socketChannel()));
+        return context.events().countFailure(
+                Targets.connect(bootstrap, target, transport::socketFactory, transport.socketChannel()));
     }
 }
