@@ -54,7 +54,8 @@ final class EpollTransport implements Transport {
 
     /**
      * The bare shutdown(2): Netty's own shutdownOutput builds an exception with a stack trace every
-     * time (to fail writes that cannot be pending here), a cost paid twice per link.
+     * time (to fail writes that cannot be pending here), a cost paid twice per link. Written for
+     * Netty 4.2.18; ShutdownOutputTest checks that the FIN arrives and the socket still reads.
      */
     @Override
     public ChannelFuture shutdownOutput(Channel channel) {
