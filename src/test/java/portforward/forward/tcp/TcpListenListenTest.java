@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import portforward.support.LeakCheck;
 import portforward.forward.RelayStats.Unpaired;
+import portforward.support.LeakCheck;
 import portforward.support.TestRelay;
 import portforward.transport.Transport;
 
