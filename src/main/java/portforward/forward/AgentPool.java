@@ -25,6 +25,7 @@ public final class AgentPool {
     private static final int MAX_OPENING = 4;
 
     private final Logger log;
+    private final RelayStats events;
     private final String failure;
     private final int size;
     private final EventLoop loop;
@@ -38,6 +39,7 @@ public final class AgentPool {
     /** {@code failure} begins the warning, such as "cannot connect to 1.2.3.4:9001". */
     public AgentPool(RelayContext context, Logger log, String failure) {
         this.log = log;
+        this.events = context.events();
         this.failure = failure;
         this.size = context.spec().pool();
         this.loop = context.group().next();
@@ -56,6 +58,7 @@ public final class AgentPool {
         loop.execute(() -> {
             stopped = true;
             idle.forEach(Channel::close);
+            events.pooled(-idle.size());
             idle.clear();
         });
     }
@@ -84,8 +87,8 @@ public final class AgentPool {
                 return;
             }
             backoff.reset();
-            if (stillIdle) {
-                idle.add(f.getNow());
+            if (stillIdle && idle.add(f.getNow())) {
+                events.pooled(1);
             }
             fill();
         });
@@ -97,6 +100,7 @@ public final class AgentPool {
             if (!idle.remove(channel)) {
                 return;
             }
+            events.pooled(-1);
             if (failureCause != null) {
                 retryLater(failureCause);
             }

@@ -22,6 +22,7 @@ public final class RelayContext {
     private final ChannelGroup linkChannels = new DefaultChannelGroup("links", GlobalEventExecutor.INSTANCE);
     private final AtomicLong linkIds = new AtomicLong();
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private final RelayStats events = new RelayStats();
 
     public RelayContext(RelaySpec spec, Transport transport, EventLoopGroup group) {
         this.spec = spec;
@@ -44,6 +45,14 @@ public final class RelayContext {
 
     public EventLoopGroup group() {
         return group;
+    }
+
+    /**
+     * What this relay has done so far, as counters that tests and metrics read. Each event is
+     * counted after its log line is written, so whoever waits for the event also finds the line.
+     */
+    public RelayStats events() {
+        return events;
     }
 
     public long nextLinkId() {

@@ -15,6 +15,9 @@ import io.netty.channel.epoll.EpollIoOps;
  * for EPOLLOUT on a full socket) fails with "epoll_ctl(..) failed: No such file or directory" and
  * kills the connection. An empty interest set is submitted as edge-triggered-only instead: the fd
  * stays registered and reports nothing but a one-off error or hang-up.
+ *
+ * Written for Netty 4.2.18. EpollOpsGuardTest reproduces the defect without the guard, and fails
+ * when a Netty upgrade adds a method to the wrapped interfaces that is not forwarded here.
  */
 final class EpollOpsGuard implements IoHandlerFactory {
     private final IoHandlerFactory delegate;
@@ -25,43 +28,7 @@ final class EpollOpsGuard implements IoHandlerFactory {
 
     @Override
     public IoHandler newHandler(io.netty.util.concurrent.ThreadAwareExecutor executor) {
-        IoHandler handler = delegate.newHandler(executor);
-        return new IoHandler() {
-            @Override
-            public void initialize() {
-                handler.initialize();
-            }
-
-            @Override
-            public int run(IoHandlerContext context) {
-                return handler.run(context);
-            }
-
-            @Override
-            public void prepareToDestroy() {
-                handler.prepareToDestroy();
-            }
-
-            @Override
-            public void destroy() {
-                handler.destroy();
-            }
-
-            @Override
-            public IoRegistration register(IoHandle handle) throws Exception {
-                return new Guarded(handler.register(handle));
-            }
-
-            @Override
-            public void wakeup() {
-                handler.wakeup();
-            }
-
-            @Override
-            public boolean isCompatible(Class<? extends IoHandle> handleType) {
-                return handler.isCompatible(handleType);
-            }
-        };
+        return new GuardedHandler(delegate.newHandler(executor));
     }
 
     @Override
@@ -69,7 +36,46 @@ final class EpollOpsGuard implements IoHandlerFactory {
         return delegate.isChangingThreadSupported();
     }
 
-    private record Guarded(IoRegistration registration) implements IoRegistration {
+    /** Forwards every call; only registrations are wrapped. */
+    record GuardedHandler(IoHandler handler) implements IoHandler {
+        @Override
+        public void initialize() {
+            handler.initialize();
+        }
+
+        @Override
+        public int run(IoHandlerContext context) {
+            return handler.run(context);
+        }
+
+        @Override
+        public void prepareToDestroy() {
+            handler.prepareToDestroy();
+        }
+
+        @Override
+        public void destroy() {
+            handler.destroy();
+        }
+
+        @Override
+        public IoRegistration register(IoHandle handle) throws Exception {
+            return new Guarded(handler.register(handle));
+        }
+
+        @Override
+        public void wakeup() {
+            handler.wakeup();
+        }
+
+        @Override
+        public boolean isCompatible(Class<? extends IoHandle> handleType) {
+            return handler.isCompatible(handleType);
+        }
+    }
+
+    /** Forwards every call, with an empty interest set submitted as EPOLLET alone. */
+    record Guarded(IoRegistration registration) implements IoRegistration {
         @Override
         public <T> T attachment() {
             return registration.attachment();

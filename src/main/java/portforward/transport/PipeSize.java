@@ -8,7 +8,9 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -18,6 +20,10 @@ import java.util.logging.Logger;
  * system call. Resizing needs fcntl(F_SETPIPE_SZ), which Java 17 cannot call, so it comes from
  * the small native library build.sh makes (the launcher names it in -Dportforward.native). Without
  * it, or when the kernel refuses, links splice through default pipes as before.
+ *
+ * Written for Netty 4.2.18: it reaches Netty's private AbstractEpollStreamChannel.pipeIn/pipeOut
+ * (PipeSizeTest fails if they vanish). A library that cannot be loaded or linked means default
+ * pipes and one warning, never a failed link.
  */
 final class PipeSize {
     private static final Logger LOG = Logger.getLogger("portforward.transport");
@@ -34,8 +40,11 @@ final class PipeSize {
     private static final int DEFAULT_BYTES = 64 * 1024;
     private static final VarHandle PIPE_IN = pipeField("pipeIn");
     private static final VarHandle PIPE_OUT = pipeField("pipeOut");
-    private static final boolean LOADED = PIPE_IN != null && PIPE_OUT != null && load();
+    private static final String LIBRARY = System.getProperty("portforward.native", "");
+    private static final boolean LOADED = fieldsFound() && load(LIBRARY);
     private static final AtomicInteger HELD = new AtomicInteger();
+    /** Set once a native call failed to link: large pipes are off from then on. */
+    private static final AtomicBoolean BROKEN = new AtomicBoolean();
 
     private PipeSize() {
     }
@@ -45,7 +54,7 @@ final class PipeSize {
      * budget and the kernel allow. Must run before the first splice towards {@code to}.
      */
     static void enlarge(Channel to) {
-        if (!LOADED || BYTES <= DEFAULT_BYTES || !to.isOpen() || PIPE_OUT.get(to) != null) {
+        if (!LOADED || BROKEN.get() || BYTES <= DEFAULT_BYTES || !to.isOpen() || PIPE_OUT.get(to) != null) {
             return;
         }
         if (HELD.incrementAndGet() > BUDGET) {
@@ -56,7 +65,7 @@ final class PipeSize {
             FileDescriptor[] pipe = FileDescriptor.pipe();
             PIPE_IN.set(to, pipe[0]);
             PIPE_OUT.set(to, pipe[1]); // from now on Netty's: it splices through it and closes it
-            int size = resize(pipe[1].intValue(), BYTES);
+            int size = guarded(() -> resize(pipe[1].intValue(), BYTES), 0, BROKEN);
             if (size > DEFAULT_BYTES) {
                 to.closeFuture().addListener(f -> HELD.decrementAndGet());
                 return;
@@ -71,28 +80,60 @@ final class PipeSize {
     /** The capacity of the pipe that carries spliced bytes into {@code to}, or 0 when it has none. */
     static int capacity(Channel to) {
         Object pipeOut = LOADED ? PIPE_OUT.get(to) : null;
-        return pipeOut == null ? 0 : Math.max(0, capacity(((FileDescriptor) pipeOut).intValue()));
+        return pipeOut == null ? 0 : Math.max(0, guarded(() -> capacity(((FileDescriptor) pipeOut).intValue()), 0, BROKEN));
     }
 
-    /** Whether pipes can be enlarged here: the native library was given and loaded. */
+    /** Whether pipes can be enlarged here: the native library was given and loaded, and links. */
     static boolean available() {
-        return LOADED;
+        return LOADED && !BROKEN.get();
+    }
+
+    /** Whether Netty still has the private fields that hold a channel's splice pipe. */
+    static boolean fieldsFound() {
+        return PIPE_IN != null && PIPE_OUT != null;
+    }
+
+    /** Whether {@code to} has a splice pipe yet, of any size: it has been spliced into. */
+    static boolean hasPipe(Channel to) {
+        return fieldsFound() && PIPE_OUT.get(to) != null;
+    }
+
+    /** Large pipes enlarged and not yet given back. */
+    static int held() {
+        return HELD.get();
+    }
+
+    /**
+     * Makes a native call. One that cannot link (a library of another build, a missing symbol)
+     * sets {@code broken} and returns {@code failed}; the first such failure says so once.
+     */
+    static int guarded(IntSupplier call, int failed, AtomicBoolean broken) {
+        try {
+            return call.getAsInt();
+        } catch (LinkageError e) {
+            if (broken.compareAndSet(false, true)) {
+                LOG.log(Level.WARNING, "no large pipes: the native library " + LIBRARY + " cannot be used ("
+                        + e + "); spliced links use the kernel's default pipes");
+            }
+            return failed;
+        }
     }
 
     private static native int resize(int fd, int bytes);
 
     private static native int capacity(int fd);
 
-    private static boolean load() {
-        String path = System.getProperty("portforward.native", "");
+    /** Loads the library at {@code path}, if one is given; never throws. */
+    static boolean load(String path) {
         if (path.isEmpty() || !Files.isReadable(Path.of(path))) {
             return false;
         }
         try {
             System.load(path);
             return true;
-        } catch (UnsatisfiedLinkError e) {
-            LOG.log(Level.FINE, "native library not loaded: " + path, e);
+        } catch (LinkageError | SecurityException e) {
+            LOG.log(Level.WARNING, "no large pipes: cannot load the native library " + path + " (" + e
+                    + "); spliced links use the kernel's default pipes");
             return false;
         }
     }
@@ -102,6 +143,8 @@ final class PipeSize {
             return MethodHandles.privateLookupIn(AbstractEpollStreamChannel.class, MethodHandles.lookup())
                     .findVarHandle(AbstractEpollStreamChannel.class, name, FileDescriptor.class);
         } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warning(() -> "no large pipes: Netty's " + AbstractEpollStreamChannel.class.getSimpleName() + "." + name
+                    + " is not there (" + e + ")");
             return null;
         }
     }

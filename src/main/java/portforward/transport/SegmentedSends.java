@@ -99,6 +99,11 @@ final class SegmentedSends extends ChannelOutboundHandlerAdapter {
         ctx.flush();
     }
 
+    /** Whether a segmented send has failed, so that this socket now sends one datagram at a time. */
+    boolean failed() {
+        return failed;
+    }
+
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         run.forEach(ByteBuf::release);

@@ -16,6 +16,9 @@ import java.nio.ByteOrder;
  * (splice(2)) and they never enter the JVM. Netty's splice keeps backpressure by itself (reading
  * pauses while the pipe cannot be emptied into the peer), but it cannot tell a socket's EOF from
  * "nothing yet", so the caller reads what follows the FIN with {@link #readRest} instead.
+ *
+ * Written for Netty 4.2.18, where spliceTo is deprecated but kept; ForcedPausedSpliceTest and
+ * PipeSizeTest fail if splicing stops happening.
  */
 public final class Splice {
     /** getsockopt(IPPROTO_TCP, TCP_INFO), up to and including tcpi_bytes_received. */

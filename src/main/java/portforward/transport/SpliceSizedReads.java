@@ -9,6 +9,9 @@ import io.netty.util.UncheckedBooleanSupplier;
  * handle's guess() for that, and the adaptive guess (at most 64 KiB, often far less) would cap
  * every splice below what the pipe holds. Copying reads are sized by the adaptive handle itself,
  * which never calls this guess(), so they are unchanged.
+ *
+ * Written for Netty 4.2.18 (its epoll splice sizes each splice by guess()); SpliceSizedReadsTest
+ * fails if a Netty upgrade adds a handle method that is not forwarded.
  */
 final class SpliceSizedReads implements RecvByteBufAllocator {
     /**
@@ -29,7 +32,7 @@ final class SpliceSizedReads implements RecvByteBufAllocator {
         return new SpliceSizedHandle((ExtendedHandle) adaptive.newHandle(), spliceBytes);
     }
 
-    private static final class SpliceSizedHandle extends DelegatingHandle implements ExtendedHandle {
+    static final class SpliceSizedHandle extends DelegatingHandle implements ExtendedHandle {
         private final int spliceBytes;
 
         SpliceSizedHandle(ExtendedHandle adaptive, int spliceBytes) {

@@ -4,10 +4,12 @@ import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import portforward.cli.CommandLine;
 import portforward.forward.Forwarder;
 import portforward.forward.Forwarders;
 import portforward.forward.RelayContext;
+import portforward.forward.RelayStats;
 import portforward.forward.StartException;
 import portforward.transport.Transport;
 
@@ -62,6 +64,22 @@ public final class TestRelay implements AutoCloseable {
     /** The relay's shared state, for tests that look inside (open link channels). */
     public RelayContext context() {
         return context;
+    }
+
+    /**
+     * Waits until the relay's counters satisfy {@code condition}; fails naming {@code what} and
+     * showing every counter if they do not within 20 s.
+     */
+    public RelayStats await(String what, Predicate<RelayStats> condition) throws InterruptedException {
+        RelayStats events = context.events();
+        if (!events.awaitUntil(condition, Duration.ofSeconds(20))) {
+            throw new AssertionError("no " + what + " within 20 s; " + events);
+        }
+        return events;
+    }
+
+    public RelayStats events() {
+        return context.events();
     }
 
     public int port() {

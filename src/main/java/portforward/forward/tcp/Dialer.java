@@ -64,7 +64,8 @@ final class Dialer {
                 });
         Transport transport = context.transport();
         transport.streamSendBuffer().ifPresent(bytes -> bootstrap.option(ChannelOption.SO_SNDBUF, bytes));
-        ChannelFuture connected = Targets.connect(bootstrap, target, transport::socketFactory, transport.socketChannel());
+        ChannelFuture connected = context.events().countFailure(
+                Targets.connect(bootstrap, target, transport::socketFactory, transport.socketChannel()));
         connected.addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
                 done.tryFailure(f.cause());

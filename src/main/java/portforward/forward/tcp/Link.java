@@ -8,13 +8,14 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.DuplexChannel;
-import java.io.IOException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import portforward.forward.RelayContext;
+import portforward.forward.RelayStats.LinkEnd;
 import portforward.forward.Show;
 import portforward.hop.secure.PeerResetException;
 import portforward.hop.secure.SecureHop;
+import portforward.transport.Resets;
 import portforward.transport.Splice;
 
 /**
@@ -57,6 +58,7 @@ final class Link {
         Link link = new Link(context, id, a, b);
         LOG.info(() -> "link " + id + " open: " + Show.address(a.remoteAddress()) + " <-> "
                 + Show.address(b.remoteAddress()));
+        context.events().linkOpened();
         context.track(a);
         context.track(b);
         a.pipeline().addLast("relay", new Relay(link, b, true));
@@ -136,7 +138,7 @@ final class Link {
         Channel to = from == a ? b : a;
         to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) written -> {
             if (!written.isSuccess() || !to.isActive()) {
-                finish("closed by " + Show.address(to.remoteAddress()), false);
+                finish(LinkEnd.CLOSED_BY_PEER, "closed by " + Show.address(to.remoteAddress()), false);
                 return;
             }
             ChannelFuture fin = SecureHop.isOn(to) ? SecureHop.shutdownOutput(to) : context.transport().shutdownOutput(to);
@@ -145,7 +147,7 @@ final class Link {
                     endAtFin(to);
                 }
                 if (++outputsShut == 2) {
-                    finish("EOF", false);
+                    finish(LinkEnd.EOF, "EOF", false);
                 }
             });
         });
@@ -171,19 +173,27 @@ final class Link {
     }
 
     void failed(Channel where, Throwable cause) {
-        boolean reset = cause instanceof PeerResetException
-                || cause instanceof IOException && String.valueOf(cause.getMessage()).contains("reset");
         String who = Show.address(where.remoteAddress());
         LOG.log(Level.FINE, cause, () -> "link " + id + " failed on " + who);
-        finish(reset ? "reset by " + who : "error on " + who + ": " + Show.cause(cause), true);
+        if (Resets.isReset(cause) || cause instanceof PeerResetException) {
+            finish(LinkEnd.RESET, "reset by " + who, true);
+        } else {
+            finish(LinkEnd.ERROR, "error on " + who + ": " + Show.cause(cause), true);
+        }
     }
 
     void inactive(Channel where) {
         boolean finExchanged = where == a ? finSentToA : finSentToB;
-        finish(context.stopping() ? "shutdown" : finExchanged ? "EOF" : "closed by " + Show.address(where.remoteAddress()), false);
+        if (context.stopping()) {
+            finish(LinkEnd.SHUTDOWN, "shutdown", false);
+        } else if (finExchanged) {
+            finish(LinkEnd.EOF, "EOF", false);
+        } else {
+            finish(LinkEnd.CLOSED_BY_PEER, "closed by " + Show.address(where.remoteAddress()), false);
+        }
     }
 
-    private void finish(String reason, boolean abort) {
+    private void finish(LinkEnd end, String reason, boolean abort) {
         if (closed) {
             return;
         }
@@ -203,6 +213,7 @@ final class Link {
         LOG.info(() -> "link " + id + " closed (" + reason + ") after " + Show.seconds(nanos) + ": "
                 + Show.bytes(aToB) + " to " + Show.address(b.remoteAddress()) + ", "
                 + Show.bytes(bToA) + " to " + Show.address(a.remoteAddress()));
+        context.events().linkClosed(end, aToB, bToA); // a is the client's side, b the target's
     }
 
     /**

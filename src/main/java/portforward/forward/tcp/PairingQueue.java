@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import portforward.forward.RelayContext;
+import portforward.forward.RelayStats.Unpaired;
 import portforward.forward.Show;
 import portforward.hop.secure.SecureHop;
 
@@ -40,6 +41,7 @@ final class PairingQueue {
         Waiting partner = sides.get(1 - side).pollFirst();
         while (partner != null && !partner.channel.isActive()) {
             partner.take().release();
+            context.events().waitingDropped(Unpaired.CLIENT_LEFT);
             partner = sides.get(1 - side).pollFirst();
         }
         if (partner == null) {
@@ -47,6 +49,7 @@ final class PairingQueue {
             sides.get(side).addLast(waiting);
             channel.pipeline().addLast("waiting", waiting);
             channel.config().setAutoRead(true);
+            context.events().waiting();
             LOG.fine(() -> "waiting for a partner: " + Show.address(channel.remoteAddress()));
             return;
         }
@@ -57,6 +60,7 @@ final class PairingQueue {
         if (agentLink) {
             SecureHop.open(channel, partner.channel.remoteAddress());
         }
+        context.events().waitingPaired();
         long id = context.nextLinkId();
         if (side == 1) {
             Link.join(context, id, partner.channel, channel, held, Holding.Held.NOTHING);
@@ -81,7 +85,7 @@ final class PairingQueue {
             this.side = side;
             this.agentLink = agentLink;
             this.timeout = agentLink ? null : channel.eventLoop().schedule(
-                    () -> drop("no partner within " + pairTimeout.toMillis() / 1000.0 + " s"),
+                    () -> drop(Unpaired.NO_PARTNER, "no partner within " + pairTimeout.toMillis() / 1000.0 + " s"),
                     pairTimeout.toMillis(), TimeUnit.MILLISECONDS);
         }
 
@@ -102,12 +106,13 @@ final class PairingQueue {
             return release(ctx);
         }
 
-        private void drop(String why) {
+        private void drop(Unpaired reason, String why) {
             if (!sides.get(side).remove(this)) {
                 return;
             }
             cancelTimeout();
             LOG.info(() -> "waiting connection from " + Show.address(channel.remoteAddress()) + " dropped: " + why);
+            context.events().waitingDropped(reason);
             Link.abort(channel); // its held bytes are released as it closes
         }
 
@@ -118,13 +123,17 @@ final class PairingQueue {
         @Override
         void finReceived(ChannelHandlerContext ctx) {
             if (!holdsBytes()) {
-                drop("client closed before pairing");
+                drop(Unpaired.CLIENT_LEFT, "client closed before pairing");
             }
         }
 
         @Override
         void gone(ChannelHandlerContext ctx, String why) {
-            drop(context.stopping() ? "shutdown" : "client " + why + " before pairing");
+            if (context.stopping()) {
+                drop(Unpaired.SHUTDOWN, "shutdown");
+            } else {
+                drop(Unpaired.CLIENT_LEFT, "client " + why + " before pairing");
+            }
         }
     }
 }

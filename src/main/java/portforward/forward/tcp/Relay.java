@@ -16,7 +16,7 @@ final class Relay extends Direction {
      * zero copy, while the many short exchanges never pay for two pipes (four descriptors and a
      * queue) per link.
      */
-    private static final long SPLICE_AFTER = 256 * 1024;
+    static final long SPLICE_AFTER = 256 * 1024;
 
     private final boolean fromA;
     private long carried;

@@ -7,6 +7,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.logging.Logger;
+import portforward.forward.RelayStats;
+import portforward.forward.RelayStats.Drop;
 
 /**
  * Counts every dropped datagram by reason and says so in a warning, at most one per
@@ -18,28 +20,32 @@ final class DropReport {
     static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     enum Reason {
-        TABLE_FULL("refused, session table full"),
-        HOLD_FULL("held for an unpaired or connecting session beyond " + HeldDatagrams.MAX_DATAGRAMS
+        TABLE_FULL(Drop.TABLE_FULL, "refused, session table full"),
+        HOLD_FULL(Drop.HOLD_FULL, "held for an unpaired or connecting session beyond " + HeldDatagrams.MAX_DATAGRAMS
                 + " datagrams or " + HeldDatagrams.MAX_BYTES / 1024 + " KiB"),
-        BACKLOGGED("socket send buffer full"),
-        UNDELIVERED("still held when the session ended");
+        BACKLOGGED(Drop.BACKLOGGED, "socket send buffer full"),
+        UNDELIVERED(Drop.UNDELIVERED, "still held when the session ended");
 
+        private final Drop counted;
         private final String words;
 
-        Reason(String words) {
+        Reason(Drop counted, String words) {
+            this.counted = counted;
             this.words = words;
         }
     }
 
     private final EventExecutor executor;
     private final int maxSessions;
+    private final RelayStats stats;
     private final AtomicLongArray counts = new AtomicLongArray(Reason.values().length);
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicLong lastReportNanos = new AtomicLong(System.nanoTime() - INTERVAL_NANOS);
 
-    DropReport(EventExecutor executor, int maxSessions) {
+    DropReport(EventExecutor executor, int maxSessions, RelayStats stats) {
         this.executor = executor;
         this.maxSessions = maxSessions;
+        this.stats = stats;
     }
 
     void count(Reason reason, long datagrams) {
@@ -47,6 +53,7 @@ final class DropReport {
             return;
         }
         counts.addAndGet(reason.ordinal(), datagrams);
+        stats.dropped(reason.counted, datagrams);
         if (scheduled.compareAndSet(false, true)) {
             long wait = Math.max(0, lastReportNanos.get() + INTERVAL_NANOS - System.nanoTime());
             executor.schedule(this::report, wait, TimeUnit.NANOSECONDS);

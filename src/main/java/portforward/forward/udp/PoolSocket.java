@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import portforward.endpoint.Endpoint;
 import portforward.forward.RelayContext;
+import portforward.forward.RelayStats.SessionEnd;
+import portforward.forward.RelayStats.SessionEnd;
 import portforward.forward.Show;
 
 /**
@@ -83,7 +85,11 @@ final class PoolSocket extends ChannelInboundHandlerAdapter {
         stopKnocking();
         pool.left(ctx.channel());
         if (session != null) {
-            session.end(context.stopping() ? "shutdown" : "socket to relay closed");
+            if (context.stopping()) {
+                session.end(SessionEnd.SHUTDOWN, "shutdown");
+            } else {
+                session.end(SessionEnd.SOCKET_CLOSED, "socket to relay closed");
+            }
         }
         ctx.fireChannelInactive();
     }

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 import portforward.forward.RelayContext;
+import portforward.forward.RelayStats;
+import portforward.forward.RelayStats.SessionEnd;
 import portforward.forward.Show;
 
 /**
@@ -16,6 +18,7 @@ final class RendezvousPair {
     private static final Logger LOG = Logger.getLogger("portforward.udp");
 
     private final long id;
+    private final RelayStats events;
     private final RendezvousSession a;
     private final RendezvousSession b;
     private final DropReport drops;
@@ -28,12 +31,13 @@ final class RendezvousPair {
     private RendezvousPair(RelayContext context, EventLoop loop, RendezvousSession a, RendezvousSession b,
             DropReport drops, Consumer<RendezvousPair> onEnd) {
         this.id = context.nextLinkId();
+        this.events = context.events();
         this.a = a;
         this.b = b;
         this.drops = drops;
         this.onEnd = onEnd;
         Duration timeout = context.spec().udpTimeout();
-        this.idle = new IdleTimer(loop, timeout, () -> end("idle for " + IdleTimer.describe(timeout)));
+        this.idle = new IdleTimer(loop, timeout, () -> end(SessionEnd.IDLE, "idle for " + IdleTimer.describe(timeout)));
     }
 
     /** Pairs {@code first} (from listener 0) with {@code second} (listener 1) and delivers what they held. */
@@ -42,6 +46,7 @@ final class RendezvousPair {
         RendezvousPair pair = new RendezvousPair(context, loop, first, second, drops, onEnd);
         LOG.info(() -> "session " + pair.id + " open: " + Show.address(first.peer().address()) + " <-> "
                 + Show.address(second.peer().address()));
+        context.events().sessionOpened();
         first.paired(pair);
         second.paired(pair);
         return pair;
@@ -63,7 +68,7 @@ final class RendezvousPair {
     }
 
     /** Ends the pair once; both sessions leave the table. */
-    void end(String reason) {
+    void end(SessionEnd why, String reason) {
         if (ended) {
             return;
         }
@@ -74,5 +79,6 @@ final class RendezvousPair {
         long nanos = System.nanoTime() - startNanos;
         LOG.info(() -> "session " + id + " closed (" + reason + ") after " + Show.seconds(nanos) + ": "
                 + traffic.describe(Show.address(a.peer().address()), Show.address(b.peer().address())));
+        traffic.closed(events, why);
     }
 }

@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
-import io.netty.util.internal.PlatformDependent;
+import portforward.transport.Copies;
 
 /**
  * Moves each received datagram out of the receive buffer into a buffer of its own size. A read
@@ -22,14 +22,7 @@ final class RightSized extends ChannelInboundHandlerAdapter {
             ByteBuf received = packet.content();
             int n = received.readableBytes();
             own = ctx.alloc().directBuffer(n, n);
-            // A plain memory copy: writeBytes goes through NIO buffer views, a tenth of the relay's
-            // CPU under C1 in a udp_bulk profile, against 3 % this way.
-            if (received.hasMemoryAddress() && own.hasMemoryAddress()) {
-                PlatformDependent.copyMemory(received.memoryAddress() + received.readerIndex(), own.memoryAddress(), n);
-                own.writerIndex(n);
-            } else {
-                own.writeBytes(received);
-            }
+            Copies.appendReadable(received, own); // a plain memory copy; see there
         } finally {
             packet.release();
         }

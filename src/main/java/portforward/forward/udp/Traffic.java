@@ -1,6 +1,7 @@
 package portforward.forward.udp;
 
 import io.netty.buffer.ByteBuf;
+import portforward.forward.RelayStats;
 import portforward.forward.Show;
 
 /** What a session carried each way and what it dropped, for its closing line. Loop-confined. */
@@ -30,6 +31,11 @@ final class Traffic {
             datagramsToA++;
             bytesToA += bytes;
         }
+    }
+
+    /** Adds what was carried to the relay's totals as the flow ends ({@code B} is the target's side). */
+    void closed(RelayStats stats, RelayStats.SessionEnd why) {
+        stats.sessionClosed(why, bytesToB, bytesToA);
     }
 
     void dropped(long datagrams) {

@@ -15,6 +15,7 @@ import java.util.logging.Logger;
 import portforward.endpoint.Endpoint;
 import portforward.forward.Forwarder;
 import portforward.forward.RelayContext;
+import portforward.forward.RelayStats.SessionEnd;
 import portforward.forward.Show;
 import portforward.forward.StartException;
 
@@ -39,7 +40,7 @@ public final class UdpListenConnect implements Forwarder {
         this.listen = listen;
         this.target = target;
         this.loop = context.group().next();
-        this.drops = new DropReport(loop, context.spec().maxSessions());
+        this.drops = new DropReport(loop, context.spec().maxSessions(), context.events());
         this.table = new UdpSessionTable<>(context.spec().maxSessions(), drops);
     }
 
@@ -60,7 +61,7 @@ public final class UdpListenConnect implements Forwarder {
     public Future<?> stop(Duration grace) {
         return loop.submit(() -> {
             listener.close();
-            table.snapshot().forEach(session -> session.end("shutdown"));
+            table.snapshot().forEach(session -> session.end(SessionEnd.SHUTDOWN, "shutdown"));
             drops.report();
         });
     }

@@ -16,6 +16,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import portforward.forward.Forwarder;
 import portforward.forward.RelayContext;
+import portforward.forward.RelayStats.SessionEnd;
+import portforward.forward.RelayStats.Unpaired;
 import portforward.forward.Show;
 import portforward.forward.StartException;
 import portforward.forward.udp.RendezvousSession.Caller;
@@ -40,7 +42,7 @@ public final class UdpListenListen implements Forwarder {
     public UdpListenListen(RelayContext context) {
         this.context = context;
         this.loop = context.group().next();
-        this.drops = new DropReport(loop, context.spec().maxSessions());
+        this.drops = new DropReport(loop, context.spec().maxSessions(), context.events());
         this.table = new UdpSessionTable<>(context.spec().maxSessions(), drops);
     }
 
@@ -70,9 +72,9 @@ public final class UdpListenListen implements Forwarder {
             second.close();
             for (RendezvousSession session : table.snapshot()) {
                 if (session.isPaired()) {
-                    session.pair().end("shutdown");
+                    session.pair().end(SessionEnd.SHUTDOWN, "shutdown");
                 } else {
-                    unpaired(session, "shutdown");
+                    unpaired(session, Unpaired.SHUTDOWN, "shutdown");
                 }
             }
             drops.report();
@@ -89,11 +91,13 @@ public final class UdpListenListen implements Forwarder {
         Iterator<RendezvousSession> partners = waiting.get(1 - side).iterator();
         if (!partners.hasNext()) {
             waiting.get(side).add(session);
+            context.events().waiting();
             LOG.fine(() -> "waiting for a partner: " + Show.address(session.peer().address()));
             return;
         }
         RendezvousSession partner = partners.next();
         partners.remove();
+        context.events().waitingPaired();
         RendezvousSession zero = side == 0 ? session : partner;
         RendezvousSession one = side == 0 ? partner : session;
         RendezvousPair.join(context, loop, zero, one, drops, ended -> {
@@ -103,14 +107,17 @@ public final class UdpListenListen implements Forwarder {
     }
 
     /** A session leaves without a partner; it says so at info level only if that lost datagrams. */
-    private void unpaired(RendezvousSession session, String reason) {
-        waiting.get(session.caller().side()).remove(session);
+    private void unpaired(RendezvousSession session, Unpaired why, String reason) {
+        boolean wasWaiting = waiting.get(session.caller().side()).remove(session);
         table.remove(session.caller(), session);
         session.abandon();
         long nanos = System.nanoTime() - session.arrivedNanos();
         LOG.log(session.dropped() > 0 ? Level.INFO : Level.FINE, () -> "unpaired session "
                 + Show.address(session.peer().address()) + " closed (" + reason + ") after " + Show.seconds(nanos)
                 + ": " + session.dropped() + " dropped");
+        if (wasWaiting) {
+            context.events().waitingDropped(why);
+        }
     }
 
     private final class Arrivals extends SimpleChannelInboundHandler<DatagramPacket> {
@@ -132,7 +139,7 @@ public final class UdpListenListen implements Forwarder {
             Duration pairTimeout = context.spec().pairTimeout();
             Optional<RendezvousSession> opened = table.open(caller, c -> new RendezvousSession(c,
                     Peer.behind(ctx.channel(), c.address()), loop, pairTimeout, drops,
-                    expired -> unpaired(expired, "no partner within " + IdleTimer.describe(pairTimeout))));
+                    expired -> unpaired(expired, Unpaired.NO_PARTNER, "no partner within " + IdleTimer.describe(pairTimeout))));
             if (opened.isEmpty()) {
                 packet.release();
                 return;

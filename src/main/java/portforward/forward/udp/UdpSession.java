@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 import java.util.logging.Logger;
 import portforward.endpoint.Endpoint;
 import portforward.forward.RelayContext;
+import portforward.forward.RelayStats.SessionEnd;
 import portforward.forward.Show;
 
 /**
@@ -56,7 +57,8 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
         this.drops = drops;
         this.onEnd = onEnd;
         Duration timeout = context.spec().udpTimeout();
-        this.idle = new IdleTimer(loop, timeout, () -> end("idle for " + IdleTimer.describe(timeout)));
+        context.events().sessionOpened();
+        this.idle = new IdleTimer(loop, timeout, () -> end(SessionEnd.IDLE, "idle for " + IdleTimer.describe(timeout)));
     }
 
     /**
@@ -69,12 +71,12 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
 
     private void connected(ChannelFuture f) {
         if (!f.isSuccess()) {
-            end("target " + target.address() + ": " + Show.cause(f.cause()));
+            end(SessionEnd.TARGET_FAILED, "target " + target.address() + ": " + Show.cause(f.cause()));
             return;
         }
         if (ended || context.stopping()) {
             f.channel().close();
-            end("shutdown"); // ended already, unless the agent is stopping
+            end(SessionEnd.SHUTDOWN, "shutdown"); // ended already, unless the agent is stopping
             return;
         }
         channel = f.channel();
@@ -134,7 +136,11 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        end(context.stopping() ? "shutdown" : "socket closed");
+        if (context.stopping()) {
+            end(SessionEnd.SHUTDOWN, "shutdown");
+        } else {
+            end(SessionEnd.SOCKET_CLOSED, "socket closed");
+        }
         ctx.fireChannelInactive();
     }
 
@@ -144,7 +150,7 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
     }
 
     /** Ends the session once: closes its socket, drops what is still held, and says so. */
-    void end(String reason) {
+    void end(SessionEnd why, String reason) {
         if (ended) {
             return;
         }
@@ -160,5 +166,6 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
         String errorNote = errors == 0 ? "" : ", " + errors + " error" + (errors == 1 ? "" : "s") + " (" + lastError + ")";
         LOG.info(() -> "session " + id + " closed (" + reason + ") after " + Show.seconds(nanos) + ": "
                 + traffic.describe(Show.address(client.address()), targetName) + errorNote);
+        traffic.closed(context.events(), why);
     }
 }

@@ -59,8 +59,8 @@ final class UdpSockets {
     /** A socket on {@code loop} connected to {@code target}; see {@link Targets#connect}. */
     static ChannelFuture connect(RelayContext context, EventLoop loop, Endpoint target, ChannelHandler handler) {
         Transport transport = context.transport();
-        return Targets.connect(bootstrap(context, loop, SESSION_SOCKET_BUFFER, handler, true), target,
-                transport::datagramFactory, transport.datagramChannel());
+        return context.events().countFailure(Targets.connect(bootstrap(context, loop, SESSION_SOCKET_BUFFER,
+                handler, true), target, transport::datagramFactory, transport.datagramChannel()));
     }
 
     /**

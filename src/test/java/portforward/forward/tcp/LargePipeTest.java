@@ -9,7 +9,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -18,7 +17,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import portforward.support.LeakCheck;
-import portforward.support.LogCapture;
 import portforward.support.Sockets;
 import portforward.support.TcpServer;
 import portforward.support.TestRelay;
@@ -45,8 +43,7 @@ class LargePipeTest {
         assertEquals(true, Splice.largePipes(), "the native library is there but did not load");
         byte[] payload = new byte[PAYLOAD];
         new Random(7).nextBytes(payload);
-        try (LogCapture log = new LogCapture();
-                TcpServer target = TcpServer.queueing("127.0.0.1");
+        try (TcpServer target = TcpServer.queueing("127.0.0.1");
                 TestRelay relay = TestRelay.start(Transport.epoll(), "tcp", "listen:127.0.0.1:0", "conn:127.0.0.1:" + target.port())) {
             List<Socket> ends = new ArrayList<>();
             try {
@@ -60,10 +57,7 @@ class LargePipeTest {
                     end.close();
                 }
             }
-            for (int i = 0; i < LINKS; i++) {
-                int n = i + 1;
-                log.await(line -> line.contains("link " + n + " closed"), Duration.ofSeconds(10));
-            }
+            relay.await(LINKS + " closed links", events -> events.linksClosed() == LINKS);
             List<Socket> again = carry(relay, target, payload);
             try {
                 assertEquals(List.of(1, 0), pipeSizes(relay, target.port()), "a closed link gives its pipe back");

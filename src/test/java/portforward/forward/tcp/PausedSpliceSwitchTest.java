@@ -15,7 +15,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
@@ -27,6 +26,7 @@ import portforward.support.LeakCheck;
 import portforward.support.LogCapture;
 import portforward.support.Sockets;
 import portforward.support.TestRelay;
+import portforward.support.TunedTransport;
 import portforward.transport.Transport;
 
 /**
@@ -35,7 +35,8 @@ import portforward.transport.Transport;
  * reading must resume once they have. Loopback lets a link take megabytes before it is full, so
  * here the relay's send buffer is fixed at 4 KiB (8 KiB as the kernel counts it) and the target's
  * window at a few KiB, and the target reads only while the relay sees the link full: every read
- * the relay makes then fills the link again, so the switch comes paused.
+ * the relay makes then fills the link again, so the switch comes paused. On a loaded machine it
+ * may not; ForcedPausedSpliceTest makes the paused switch happen every time.
  */
 @Timeout(60)
 @ExtendWith(LeakCheck.class)
@@ -47,7 +48,7 @@ class PausedSpliceSwitchTest {
     @Test
     void switchWhilePausedDeliversEverythingInOrder() throws Exception {
         assumeTrue(Transport.epollAvailable(), "splicing needs epoll");
-        Transport transport = Transport.epoll().withStreamSendBuffer(4096);
+        Transport transport = TunedTransport.withStreamSendBuffer(Transport.epoll(), 4096);
         try (LogCapture log = new LogCapture();
                 ServerSocket target = smallWindowServer();
                 TestRelay relay = TestRelay.forward(transport, target.getLocalPort())) {
@@ -55,10 +56,13 @@ class PausedSpliceSwitchTest {
             // unpaused; every link must still deliver everything, and one paused switch is enough.
             boolean switchedPaused = false;
             for (int link = 0; link < ATTEMPTS && !switchedPaused; link++) {
-                switchedPaused = oneLink(log, relay, target);
+                switchedPaused = oneLink(log, relay, target, link + 1);
             }
-            assumeTrue(switchedPaused, "the machine was too busy: no link of " + ATTEMPTS
-                    + " switched to splicing while paused (each delivered everything)");
+            if (!switchedPaused) {
+                // Not a skip: every link delivered everything; ForcedPausedSpliceTest always takes the paused path.
+                System.out.println("PausedSpliceSwitchTest: the machine was too busy, no link of " + ATTEMPTS
+                        + " switched to splicing while paused (each delivered everything)");
+            }
         }
     }
 
@@ -66,7 +70,7 @@ class PausedSpliceSwitchTest {
      * Carries {@link #TOTAL} bytes over a new link and waits for it to close; returns whether its
      * switch came paused.
      */
-    private static boolean oneLink(LogCapture log, TestRelay relay, ServerSocket target) throws Exception {
+    private static boolean oneLink(LogCapture log, TestRelay relay, ServerSocket target, int nth) throws Exception {
         String clientAddress;
         boolean paused;
         try (Socket client = Sockets.connect("127.0.0.1", relay.port());
@@ -74,7 +78,7 @@ class PausedSpliceSwitchTest {
             clientAddress = Show.address(client.getLocalSocketAddress());
             String from = "spliced from " + clientAddress;
             CompletableFuture<Long> sent = CompletableFuture.supplyAsync(() -> send(client));
-            Writability toTarget = watch(log, relay, client, target.getLocalPort());
+            Writability toTarget = watch(relay, nth, target.getLocalPort());
             reader.setSoTimeout(30_000);
             InputStream in = reader.getInputStream();
             byte[] buf = new byte[4096];
@@ -99,7 +103,7 @@ class PausedSpliceSwitchTest {
             assertEquals(sent.get(10, TimeUnit.SECONDS), crc.getValue(), "CRC32C of what reached the target");
             paused = log.lines().stream().anyMatch(line -> line.contains(from + ", " + PAUSED_SWITCH));
         }
-        log.await(line -> line.contains(" closed (") && line.endsWith(" to " + clientAddress), Duration.ofSeconds(10));
+        relay.await("link " + nth + " closed", events -> events.linksClosed() == nth);
         return paused;
     }
 
@@ -154,15 +158,16 @@ class PausedSpliceSwitchTest {
     }
 
     /**
-     * Watches the channel toward {@code targetPort} of {@code client}'s link. Once the link is logged
-     * open, a task on each event loop runs after the join that logged it, so it finds the channel.
+     * Watches the channel toward {@code targetPort} of the relay's {@code nth} link. Once the link is
+     * counted open, a task on each event loop runs after the join that counted it, so it finds the
+     * channel (the links before it are closed).
      */
-    private static Writability watch(LogCapture log, TestRelay relay, Socket client, int targetPort) throws Exception {
-        log.await(" open: " + Show.address(client.getLocalSocketAddress()) + " <-> ");
+    private static Writability watch(TestRelay relay, int nth, int targetPort) throws Exception {
+        relay.await("link " + nth + " open", events -> events.linksOpened() == nth);
         Writability watched = new Writability();
         for (EventExecutor loop : relay.context().group()) {
             loop.submit(() -> relay.context().linkChannels().stream()
-                    .filter(ch -> ch.eventLoop() == loop && ((InetSocketAddress) ch.remoteAddress()).getPort() == targetPort)
+                    .filter(ch -> ch.eventLoop() == loop && ch.isActive() && ((InetSocketAddress) ch.remoteAddress()).getPort() == targetPort)
                     .forEach(ch -> watch(ch, watched))).get(5, TimeUnit.SECONDS);
         }
         return watched;

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import portforward.forward.RelayStats.Unpaired;
 import portforward.support.LeakCheck;
 import portforward.support.LogCapture;
 import portforward.support.TcpServer;
@@ -70,7 +71,7 @@ class TcpConnConnectTest {
         try (TcpServer echo = TcpServer.echo(); LogCapture log = new LogCapture();
                 TestRelay agent = TestRelay.start(transport, "tcp", "conn:127.0.0.1:" + relayPort,
                         "conn:127.0.0.1:" + echo.port())) {
-            log.await("cannot connect to 127.0.0.1:" + relayPort);
+            agent.await("a failed connect to the relay", events -> events.connectFailures() >= 1);
             try (TestRelay relay = TestRelay.start(transport, "tcp", "listen:127.0.0.1:0",
                     "listen:127.0.0.1:" + relayPort)) {
                 try {
@@ -89,12 +90,11 @@ class TcpConnConnectTest {
         try (ServerSocket probe = new ServerSocket(0)) {
             refusing = probe.getLocalPort();
         }
-        try (LogCapture log = new LogCapture();
-                TestRelay relay = TestRelay.start(transport, "tcp", "listen:127.0.0.1:0", "listen:127.0.0.1:0");
+        try (TestRelay relay = TestRelay.start(transport, "tcp", "listen:127.0.0.1:0", "listen:127.0.0.1:0");
                 TestRelay agent = TestRelay.start(transport, "tcp", "conn:127.0.0.1:" + relay.port(1),
                         "conn:127.0.0.1:" + refusing)) {
             assertClosedPromptly(relay.port(0));
-            log.await("target 127.0.0.1:" + refusing + ": connection refused");
+            agent.await("a failed connect to the target", events -> events.connectFailures() == 1);
             assertClosedPromptly(relay.port(0));
         }
     }
@@ -102,12 +102,13 @@ class TcpConnConnectTest {
     @ParameterizedTest
     @MethodSource("portforward.support.Transports#all")
     void idleConnectionsClosedByTheRelayAreReplaced(Transport transport) throws Exception {
-        try (TcpServer echo = TcpServer.echo(); LogCapture log = new LogCapture();
+        try (TcpServer echo = TcpServer.echo();
                 TestRelay relay = TestRelay.start(transport, "--pair-timeout", "1.2", "tcp",
                         "listen:127.0.0.1:0", "listen:127.0.0.1:0");
                 TestRelay agent = TestRelay.start(transport, "--pool", "1", "tcp",
                         "conn:127.0.0.1:" + relay.port(1), "conn:127.0.0.1:" + echo.port())) {
-            log.await("dropped: no partner within 1.2 s");
+            relay.await("an idle agent connection dropped", events -> events.unpaired(Unpaired.NO_PARTNER) >= 1);
+            agent.await("the pool renewed", events -> events.agentPooled() == 1);
             assertEcho(relay.port(0), "after the pool was renewed");
         }
     }

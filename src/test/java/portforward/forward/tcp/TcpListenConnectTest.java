@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import portforward.forward.RelayStats.LinkEnd;
 import portforward.support.LeakCheck;
 import portforward.support.LogCapture;
 import portforward.support.TcpServer;
@@ -55,33 +56,33 @@ class TcpListenConnectTest {
     @ParameterizedTest
     @MethodSource("portforward.support.Transports#all")
     void clientFinIsCarriedAndTheReplyStillFlows(Transport transport) throws Exception {
-        overALink(transport, (client, server) -> assertHalfCloseCarried(client, server));
+        overALink(transport, (relay, client, server) -> assertHalfCloseCarried(client, server));
     }
 
     @ParameterizedTest
     @MethodSource("portforward.support.Transports#all")
     void serverFinIsCarriedAndTheClientCanStillSend(Transport transport) throws Exception {
-        overALink(transport, (client, server) -> assertHalfCloseCarried(server, client));
+        overALink(transport, (relay, client, server) -> assertHalfCloseCarried(server, client));
     }
 
     @ParameterizedTest
     @MethodSource("portforward.support.Transports#all")
     void clientResetResetsTheTarget(Transport transport) throws Exception {
-        try (LogCapture log = new LogCapture()) {
-            overALink(transport, (client, server) -> assertResetCarried(client, server));
-            log.await("closed (reset by");
-        }
+        overALink(transport, (relay, client, server) -> {
+            assertResetCarried(client, server);
+            relay.await("link closed by a reset", events -> events.linksClosed(LinkEnd.RESET) == 1);
+        });
     }
 
     @ParameterizedTest
     @MethodSource("portforward.support.Transports#all")
     void targetResetResetsTheClient(Transport transport) throws Exception {
-        overALink(transport, (client, server) -> assertResetCarried(server, client));
+        overALink(transport, (relay, client, server) -> assertResetCarried(server, client));
     }
 
     /** What a test does with the two ends of a link. */
     private interface LinkEnds {
-        void test(Socket client, Socket server) throws Exception;
+        void test(TestRelay relay, Socket client, Socket server) throws Exception;
     }
 
     /** Runs {@code test} on a client and a target's end joined through a relay, proven by one byte. */
@@ -92,7 +93,7 @@ class TcpListenConnectTest {
             send(client, "x");
             try (Socket server = target.next()) {
                 assertEquals("x", readText(server, 1));
-                test.test(client, server);
+                test.test(relay, client, server);
             }
         }
     }
@@ -109,8 +110,10 @@ class TcpListenConnectTest {
             for (int i = 0; i < 3; i++) {
                 assertClosedPromptly(relay.port());
             }
-            String line = log.await("connection refused");
-            assertTrue(line.contains("127.0.0.1:" + refusing), line);
+            relay.await("three connect failures", events -> events.connectFailures() == 3);
+            assertEquals(0, relay.events().linksOpened());
+            // The log line is the feature here: it names the target the user must fix.
+            assertTrue(log.lines().stream().anyMatch(line -> line.contains("127.0.0.1:" + refusing)), log.lines()::toString);
         }
     }
 
@@ -153,8 +156,7 @@ class TcpListenConnectTest {
     @MethodSource("portforward.support.Transports#all")
     void connectTimeoutClosesTheClient(Transport transport) throws Exception {
         // A listener whose accept queue is full drops further SYNs, so a dial to it hangs.
-        try (ServerSocket stuck = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
-                LogCapture log = new LogCapture()) {
+        try (ServerSocket stuck = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             java.util.List<Socket> fillers = new java.util.ArrayList<>();
             try {
                 for (int i = 0; i < 4; i++) {
@@ -170,7 +172,7 @@ class TcpListenConnectTest {
                 try (TestRelay relay = TestRelay.start(transport, "tcp", "--connect-timeout", "0.3",
                         "listen:127.0.0.1:0", "conn:127.0.0.1:" + stuck.getLocalPort())) {
                     assertClosedPromptly(relay.port());
-                    log.await("timed out");
+                    relay.await("a connect failure", events -> events.connectFailures() == 1);
                 }
             } finally {
                 for (Socket f : fillers) {

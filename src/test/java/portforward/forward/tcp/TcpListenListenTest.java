@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import portforward.forward.RelayStats.Unpaired;
 import portforward.support.LeakCheck;
-import portforward.support.LogCapture;
 import portforward.support.TestRelay;
 import portforward.transport.Transport;
 
@@ -46,11 +46,10 @@ class TcpListenListenTest {
     @ParameterizedTest
     @MethodSource("portforward.support.Transports#all")
     void bytesSentWhileWaitingAreDeliveredAfterPairing(Transport transport) throws Exception {
-        try (LogCapture log = new LogCapture();
-                TestRelay relay = rendezvous(transport);
+        try (TestRelay relay = rendezvous(transport);
                 Socket early = connect(relay.port(1))) {
             send(early, "sent before anyone else came");
-            log.await("waiting for a partner");
+            awaitWaiting(relay, 1);
             try (Socket late = connect(relay.port(0))) {
                 assertEquals("sent before anyone else came", readText(late, 28));
             }
@@ -60,13 +59,12 @@ class TcpListenListenTest {
     @ParameterizedTest
     @MethodSource("portforward.support.Transports#all")
     void pairsInOrderOfArrivalAndQueuesRatherThanEvicts(Transport transport) throws Exception {
-        try (LogCapture log = new LogCapture();
-                TestRelay relay = rendezvous(transport);
+        try (TestRelay relay = rendezvous(transport);
                 Socket first = connect(relay.port(0));
                 Socket second = connect(relay.port(0))) {
             send(first, "1");
             send(second, "2");
-            awaitWaiting(log, 2);
+            awaitWaiting(relay, 2);
             try (Socket a = connect(relay.port(1)); Socket b = connect(relay.port(1))) {
                 assertEquals("1", readText(a, 1), "the first arrival pairs first");
                 assertEquals("2", readText(b, 1), "the second arrival waited, it was not evicted");
@@ -77,13 +75,13 @@ class TcpListenListenTest {
     @ParameterizedTest
     @MethodSource("portforward.support.Transports#all")
     void waitingConnectionWhoseClientLeftIsNeverPaired(Transport transport) throws Exception {
-        try (LogCapture log = new LogCapture(); TestRelay relay = rendezvous(transport)) {
+        try (TestRelay relay = rendezvous(transport)) {
             Socket quitter = connect(relay.port(0));
             quitter.close();
-            log.await("dropped: client closed before pairing");
+            relay.await("a waiting client that left", events -> events.unpaired(Unpaired.CLIENT_LEFT) == 1);
             try (Socket stayer = connect(relay.port(0))) {
                 send(stayer, "alive");
-                awaitWaiting(log, 2);
+                awaitWaiting(relay, 1);
                 try (Socket partner = connect(relay.port(1))) {
                     assertEquals("alive", readText(partner, 5));
                 }
@@ -94,9 +92,9 @@ class TcpListenListenTest {
     @ParameterizedTest
     @MethodSource("portforward.support.Transports#all")
     void unpairedConnectionIsClosedAfterThePairTimeout(Transport transport) throws Exception {
-        try (LogCapture log = new LogCapture(); TestRelay relay = rendezvous(transport, "--pair-timeout", "0.5")) {
+        try (TestRelay relay = rendezvous(transport, "--pair-timeout", "0.5")) {
             assertClosedPromptly(relay.port(1));
-            log.await("dropped: no partner within 0.5 s");
+            relay.await("a connection with no partner", events -> events.unpaired(Unpaired.NO_PARTNER) == 1);
         }
     }
 
@@ -121,8 +119,7 @@ class TcpListenListenTest {
         }
     }
 
-    private static void awaitWaiting(LogCapture log, int count) throws InterruptedException {
-        log.await(line -> log.lines().stream().filter(l -> l.contains("waiting for a partner")).count() >= count,
-                java.time.Duration.ofSeconds(10));
+    private static void awaitWaiting(TestRelay relay, int count) throws InterruptedException {
+        relay.await(count + " waiting connections", events -> events.unpairedWaiting() == count);
     }
 }

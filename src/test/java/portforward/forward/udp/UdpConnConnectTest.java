@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import portforward.forward.RelayStats;
 import portforward.support.LeakCheck;
 import portforward.support.LogCapture;
 import portforward.support.TestRelay;
@@ -58,8 +59,7 @@ class UdpConnConnectTest {
     @ParameterizedTest
     @MethodSource("portforward.support.Transports#all")
     void theFirstDatagramOpensASessionAndAReplacementJoinsThePool(Transport transport) throws Exception {
-        try (LogCapture log = new LogCapture();
-                UdpPeer relay = new UdpPeer();
+        try (UdpPeer relay = new UdpPeer();
                 EchoTarget target = new EchoTarget();
                 TestRelay agent = agent(transport, relay, target, "--pool", "1", "--udp-timeout", "1")) {
             InetSocketAddress pooled = knock(relay);
@@ -76,8 +76,9 @@ class UdpConnConnectTest {
             relay.send("second", pooled);
             assertEquals("second", new String(relay.receive().data()));
             assertEquals(1, target.sources(), "one session, one source port at the target");
-            String closed = log.await(" closed (idle for 1.0 s)");
-            assertTrue(closed.contains("2 datagrams (7 B) to 127.0.0.1:" + target.port()), closed);
+            RelayStats events = agent.await("the session expired", e -> e.sessionsExpired() == 1);
+            assertEquals(7, events.bytesToTarget(), events::toString);
+            assertEquals(7, events.bytesToClient(), events::toString);
         }
     }
 
@@ -91,6 +92,7 @@ class UdpConnConnectTest {
                 EchoTarget target = new EchoTarget();
                 TestRelay agent = TestRelay.start(transport, "--pool", "1", "--pair-timeout", "1",
                         "udp", "conn:127.0.0.1:" + port, "conn:127.0.0.1:" + target.port())) {
+            // The warning is the feature: the user learns the relay is not there, once.
             String warning = log.await("relay 127.0.0.1:" + port + " refused a knock (");
             assertTrue(warning.startsWith("WARNING") && warning.endsWith("still knocking every 0.5 s"), warning);
         }

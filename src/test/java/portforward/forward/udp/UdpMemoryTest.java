@@ -11,6 +11,7 @@ import portforward.support.HeldLoops;
 import portforward.support.LeakCheck;
 import portforward.support.PeakDirectMemory;
 import portforward.support.TestRelay;
+import portforward.support.TunedTransport;
 import portforward.transport.Transport;
 
 @ExtendWith(LeakCheck.class)
@@ -28,7 +29,7 @@ class UdpMemoryTest {
     void aQueuedDatagramHoldsItsOwnSizeNotAReceiveBuffer(Transport transport) throws Exception {
         PeakDirectMemory memory = new PeakDirectMemory();
         try (EchoTarget target = new EchoTarget();
-                TestRelay relay = UdpListenConnectTest.relay(transport.withDatagramAllocator(memory), target.port());
+                TestRelay relay = UdpListenConnectTest.relay(TunedTransport.withDatagramAllocator(transport, memory), target.port());
                 UdpPeer client = new UdpPeer()) {
             client.send("open", relay.address(0));
             assertEquals("open", client.receiveText());

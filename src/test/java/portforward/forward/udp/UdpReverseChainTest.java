@@ -13,7 +13,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import portforward.support.LeakCheck;
-import portforward.support.LogCapture;
 import portforward.support.TestRelay;
 import portforward.transport.Transport;
 
@@ -49,8 +48,7 @@ class UdpReverseChainTest {
     @ParameterizedTest
     @MethodSource("portforward.support.Transports#all")
     void aDnsQueryThroughRelayAndAgentIsAnswered(Transport transport) throws Exception {
-        try (LogCapture log = new LogCapture();
-                EchoTarget dns = new EchoTarget("127.0.0.1", UdpReverseChainTest::answer);
+        try (EchoTarget dns = new EchoTarget("127.0.0.1", UdpReverseChainTest::answer);
                 TestRelay relay = TestRelay.start(transport, "--udp-timeout", "1",
                         "udp", "listen:127.0.0.1:0", "listen:127.0.0.1:0");
                 TestRelay agent = TestRelay.start(transport, "--udp-timeout", "1", "--pool", "2",
@@ -70,7 +68,8 @@ class UdpReverseChainTest {
                             + dns.received().stream().map(r -> Arrays.toString(r.data())).toList());
             // Relay and agent each end their side of all three sessions after a second of quiet;
             // the agent's fresh pool sockets still answer the next client.
-            UdpListenConnectTest.awaitLines(log, " closed (idle for 1.0 s)", 6);
+            relay.await("three pairs expired", events -> events.sessionsExpired() == 3);
+            agent.await("three sessions expired", events -> events.sessionsExpired() == 3);
             try (UdpPeer client = new UdpPeer()) {
                 byte[] question = query(0x2000, "again.example.test");
                 client.send(question, relay.address(0));

@@ -1,0 +1,256 @@
+package portforward.forward;
+
+import io.netty.channel.ChannelFuture;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
+
+/**
+ * What one relay has done, counted as it happens: the numbers a metrics endpoint exports and the
+ * events a test waits for, instead of for the wording of a log line. Counting takes no lock; a
+ * change wakes {@link #awaitUntil} callers only while one is waiting.
+ */
+public final class RelayStats {
+    /** Why a TCP link closed. */
+    public enum LinkEnd { EOF, CLOSED_BY_PEER, RESET, ERROR, SHUTDOWN }
+
+    /** Why a UDP session (or a rendezvous pair) ended. */
+    public enum SessionEnd { IDLE, TARGET_FAILED, SOCKET_CLOSED, SHUTDOWN }
+
+    /** Why a datagram was dropped. */
+    public enum Drop { TABLE_FULL, HOLD_FULL, BACKLOGGED, UNDELIVERED }
+
+    /** Why a connection or session stopped waiting for a partner without being paired. */
+    public enum Unpaired { CLIENT_LEFT, NO_PARTNER, SHUTDOWN }
+
+    private final LongAdder linksOpened = new LongAdder();
+    private final Counts<LinkEnd> linksClosed = new Counts<>(LinkEnd.class);
+    private final LongAdder bytesToTarget = new LongAdder();
+    private final LongAdder bytesToClient = new LongAdder();
+    private final LongAdder connectFailures = new LongAdder();
+    private final LongAdder sessionsOpened = new LongAdder();
+    private final Counts<SessionEnd> sessionsClosed = new Counts<>(SessionEnd.class);
+    private final Counts<Drop> dropped = new Counts<>(Drop.class);
+    private final LongAdder waitingArrived = new LongAdder();
+    private final LongAdder waitingPaired = new LongAdder();
+    private final Counts<Unpaired> unpaired = new Counts<>(Unpaired.class);
+    private final LongAdder agentPooled = new LongAdder();
+    private final AtomicInteger waiters = new AtomicInteger();
+
+    public void linkOpened() {
+        linksOpened.increment();
+        changed();
+    }
+
+    /** A link closed; its byte counts are final (a spliced direction counted by the kernel). */
+    public void linkClosed(LinkEnd why, long toTarget, long toClient) {
+        bytesToTarget.add(toTarget);
+        bytesToClient.add(toClient);
+        linksClosed.add(why, 1);
+        changed();
+    }
+
+    /** Counts {@code connecting} as a connect failure if it fails: a target or a relay could not be reached. */
+    public ChannelFuture countFailure(ChannelFuture connecting) {
+        return connecting.addListener(f -> {
+            if (!f.isSuccess()) {
+                connectFailures.increment();
+                changed();
+            }
+        });
+    }
+
+    public void sessionOpened() {
+        sessionsOpened.increment();
+        changed();
+    }
+
+    public void sessionClosed(SessionEnd why, long toTarget, long toClient) {
+        bytesToTarget.add(toTarget);
+        bytesToClient.add(toClient);
+        sessionsClosed.add(why, 1);
+        changed();
+    }
+
+    public void dropped(Drop why, long datagrams) {
+        dropped.add(why, datagrams);
+        changed();
+    }
+
+    /** A connection (or UDP client) began waiting for a partner on a rendezvous relay. */
+    public void waiting() {
+        waitingArrived.increment();
+        changed();
+    }
+
+    public void waitingPaired() {
+        waitingPaired.increment();
+        changed();
+    }
+
+    public void waitingDropped(Unpaired why) {
+        unpaired.add(why, 1);
+        changed();
+    }
+
+    /** The agent's pool of idle connections grew ({@code +1}) or shrank ({@code -1}). */
+    public void pooled(int change) {
+        agentPooled.add(change);
+        changed();
+    }
+
+    public long linksOpened() {
+        return linksOpened.sum();
+    }
+
+    public long linksClosed(LinkEnd why) {
+        return linksClosed.get(why);
+    }
+
+    public long linksClosed() {
+        return linksClosed.total();
+    }
+
+    public long activeLinks() {
+        return linksOpened() - linksClosed();
+    }
+
+    public long bytesToTarget() {
+        return bytesToTarget.sum();
+    }
+
+    public long bytesToClient() {
+        return bytesToClient.sum();
+    }
+
+    public long connectFailures() {
+        return connectFailures.sum();
+    }
+
+    public long sessionsOpened() {
+        return sessionsOpened.sum();
+    }
+
+    public long sessionsClosed(SessionEnd why) {
+        return sessionsClosed.get(why);
+    }
+
+    public long sessionsClosed() {
+        return sessionsClosed.total();
+    }
+
+    public long activeSessions() {
+        return sessionsOpened() - sessionsClosed();
+    }
+
+    /** Sessions that ended because nothing was sent either way for --udp-timeout. */
+    public long sessionsExpired() {
+        return sessionsClosed(SessionEnd.IDLE);
+    }
+
+    public long dropped(Drop why) {
+        return dropped.get(why);
+    }
+
+    public long dropped() {
+        return dropped.total();
+    }
+
+    /** Everything that ever waited for a partner, paired or not. */
+    public long waitingArrived() {
+        return waitingArrived.sum();
+    }
+
+    public long unpaired(Unpaired why) {
+        return unpaired.get(why);
+    }
+
+    /** Connections (or UDP clients) waiting for a partner now. */
+    public long unpairedWaiting() {
+        return waitingArrived.sum() - waitingPaired.sum() - unpaired.total();
+    }
+
+    /** Idle connections (or sockets) the agent holds open toward its relay now. */
+    public long agentPooled() {
+        return agentPooled.sum();
+    }
+
+    /**
+     * Waits until {@code condition} holds, re-testing it after each counted event; false if it
+     * still does not after {@code timeout}.
+     */
+    public boolean awaitUntil(Predicate<? super RelayStats> condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        waiters.incrementAndGet();
+        try {
+            synchronized (this) {
+                while (!condition.test(this)) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                }
+                return true;
+            }
+        } finally {
+            waiters.decrementAndGet();
+        }
+    }
+
+    /**
+     * The counter was updated before this reads {@code waiters}, and a waiter counts itself before
+     * it tests its condition, so either the waiter sees the update or this sees the waiter.
+     */
+    private void changed() {
+        if (waiters.get() > 0) {
+            synchronized (this) {
+                notifyAll();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "links " + linksOpened() + " opened, closed " + linksClosed + ", bytes " + bytesToTarget()
+                + " to target, " + bytesToClient() + " to client; connect failures " + connectFailures()
+                + "; sessions " + sessionsOpened() + " opened, closed " + sessionsClosed + "; dropped " + dropped
+                + "; waiting " + unpairedWaiting() + ", unpaired " + unpaired + "; pooled " + agentPooled();
+    }
+
+    /** One counter per reason. */
+    private static final class Counts<E extends Enum<E>> {
+        private final Map<E, LongAdder> counts;
+
+        Counts(Class<E> reasons) {
+            counts = new EnumMap<>(reasons);
+            for (E reason : reasons.getEnumConstants()) {
+                counts.put(reason, new LongAdder());
+            }
+        }
+
+        void add(E reason, long n) {
+            counts.get(reason).add(n);
+        }
+
+        long get(E reason) {
+            return counts.get(reason).sum();
+        }
+
+        long total() {
+            return counts.values().stream().mapToLong(LongAdder::sum).sum();
+        }
+
+        @Override
+        public String toString() {
+            StringJoiner parts = new StringJoiner(", ", "{", "}");
+            counts.forEach((reason, n) -> parts.add(reason.name().toLowerCase() + " " + n.sum()));
+            return parts.toString();
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package portforward.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import portforward.support.Sockets;
+
+/** Transport.shutdownOutput (a bare shutdown(2) on epoll) sends FIN and leaves the socket reading. */
+@Timeout(30)
+class ShutdownOutputTest {
+
+    @ParameterizedTest
+    @MethodSource("portforward.support.Transports#all")
+    void theFinArrivesAndTheReplyStillComesBack(Transport transport) throws Exception {
+        EventLoopGroup group = transport.newGroup(1);
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CompletableFuture<String> reply = new CompletableFuture<>();
+            Channel channel = new Bootstrap().group(group).channel(transport.socketChannel())
+                    .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                    .handler(new SimpleChannelInboundHandler<ByteBuf>() {
+                        @Override
+                        protected void channelRead0(ChannelHandlerContext ctx, ByteBuf msg) {
+                            reply.complete(msg.toString(StandardCharsets.US_ASCII));
+                        }
+                    })
+                    .connect(server.getLocalSocketAddress()).sync().channel();
+            try (Socket peer = server.accept()) {
+                assertTrue(channel.eventLoop().submit(() -> transport.shutdownOutput(channel)).get().sync().isSuccess());
+                assertEquals(0, Sockets.readToEnd(peer).length, "the FIN arrived");
+                Sockets.send(peer, "x");
+                assertEquals("x", reply.get(20, TimeUnit.SECONDS));
+            }
+            channel.close().sync();
+        } finally {
+            group.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS).sync();
+        }
+    }
+}
