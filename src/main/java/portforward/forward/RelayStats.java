@@ -40,6 +40,8 @@ public final class RelayStats {
     private final LongAdder waitingPaired = new LongAdder();
     private final Counts<Unpaired> unpaired = new Counts<>(Unpaired.class);
     private final LongAdder agentPooled = new LongAdder();
+    private final LongAdder handshakesOk = new LongAdder();
+    private final LongAdder handshakesFailed = new LongAdder();
     private final AtomicInteger waiters = new AtomicInteger();
 
     public void linkOpened() {
@@ -130,6 +132,20 @@ public final class RelayStats {
 
     public long connectFailures() {
         return connectFailures.sum();
+    }
+
+    /** A secure hop this relay dialled finished its handshake, or failed to. */
+    public void handshake(boolean ok) {
+        (ok ? handshakesOk : handshakesFailed).increment();
+        changed();
+    }
+
+    public long handshakesOk() {
+        return handshakesOk.sum();
+    }
+
+    public long handshakesFailed() {
+        return handshakesFailed.sum();
     }
 
     public long sessionsOpened() {

@@ -53,6 +53,7 @@ final class Dialer {
                         }
                         if (target.isSecure()) {
                             SecureHop.initiate(ch, context.hop(), agentLink).addListener(ready -> {
+                                context.events().handshake(ready.isSuccess());
                                 if (ready.isSuccess()) {
                                     done.trySuccess(ch);
                                 } else {

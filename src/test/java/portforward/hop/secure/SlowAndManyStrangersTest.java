@@ -1,5 +1,6 @@
 package portforward.hop.secure;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static portforward.hop.secure.Replies.assertNothing;
 import static portforward.hop.secure.Replies.awaitAtLeast;
@@ -112,6 +113,8 @@ class SlowAndManyStrangersTest {
                 try (TestRelay agent = TestRelay.start(transport, "--secret-file", key.file(), "tcp",
                         "conn+s:127.0.0.1:" + relay.port(1), "conn:127.0.0.1:" + target.port())) {
                     Sockets.assertEcho(relay.port(0), "served while strangers from " + sources + " addresses wait");
+                    // Without room made, its first handshakes would have been refused, and it backed off.
+                    assertEquals(0, agent.events().handshakesFailed(), "the agent's handshakes refused");
                 }
                 for (int i = 0; i < flood.size(); i++) {
                     assertNothing(flood.get(i), "stranger " + i);
