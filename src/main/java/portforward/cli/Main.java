@@ -15,6 +15,7 @@ import portforward.forward.Forwarders;
 import portforward.forward.RelayContext;
 import portforward.forward.StartException;
 import portforward.hop.Secret;
+import portforward.hop.secure.Warmup;
 import portforward.transport.Transport;
 import sun.misc.Signal;
 
@@ -70,6 +71,9 @@ public final class Main {
         EventLoopGroup group = transport.newGroup(0);
         try {
             RelayContext context = new RelayContext(parsed.spec(), transport, group);
+            if (parsed.spec().first().isSecure() || parsed.spec().second().isSecure()) {
+                Warmup.start();
+            }
             Forwarder forwarder = Forwarders.of(context);
             try {
                 forwarder.start();
