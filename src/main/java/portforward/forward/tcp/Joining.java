@@ -2,7 +2,9 @@ package portforward.forward.tcp;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.FutureListener;
+import java.util.function.Function;
 import java.util.logging.Logger;
 import portforward.endpoint.Endpoint;
 import portforward.forward.RelayContext;
@@ -22,10 +24,16 @@ final class Joining {
      */
     static void dialAndJoin(RelayContext context, Holding holder, ChannelHandlerContext holding, Endpoint target,
             String side) {
+        dialAndJoin(context, holder, holding, target, side, in -> Dialer.dial(context, in.eventLoop(), target));
+    }
+
+    /** As above, with the connection to the target from {@code connect} (given the inbound channel). */
+    static void dialAndJoin(RelayContext context, Holding holder, ChannelHandlerContext holding, Endpoint target,
+            String side, Function<Channel, Future<Channel>> connect) {
         Channel in = holding.channel();
         long id = context.nextLinkId();
         long started = System.nanoTime();
-        Dialer.dial(context, in.eventLoop(), target).addListener((FutureListener<Channel>) dialed -> {
+        connect.apply(in).addListener((FutureListener<Channel>) dialed -> {
             if (!dialed.isSuccess()) {
                 LOG.info(() -> "link " + id + " closed (target " + target.address() + ": " + Show.cause(dialed.cause())
                         + ") after " + Show.seconds(System.nanoTime() - started) + ": " + side + " "

@@ -40,6 +40,9 @@ final class Link {
     private int outputsShut;
     private boolean finSentToA;
     private boolean finSentToB;
+    /** Which side's FIN has come: a secure connection is reused only once both ways have ended. */
+    private boolean finFromA;
+    private boolean finFromB;
     private boolean closed;
 
     private Link(RelayContext context, long id, Channel a, Channel b) {
@@ -134,6 +137,11 @@ final class Link {
 
     /** {@code from} sent FIN: carry it to the other side once what came before it is flushed. */
     void inputShutdown(Channel from) {
+        if (from == a) {
+            finFromA = true;
+        } else {
+            finFromB = true;
+        }
         countFromKernel();
         Channel to = from == a ? b : a;
         to.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) written -> {
@@ -202,6 +210,15 @@ final class Link {
         for (Channel ch : new Channel[] {a, b}) {
             if (abort) {
                 abort(ch);
+            } else if (end == LinkEnd.EOF && (ch == a ? finFromA : finFromB) && Recycling.has(ch) && ch.isActive()) {
+                // Both ways ended cleanly: the secure connection is kept for the next link.
+                ChannelFuture fin = (ch == a ? finSentToA : finSentToB) ? ch.newSucceededFuture()
+                        : SecureHop.shutdownOutput(ch);
+                fin.addListener((ChannelFutureListener) sent -> {
+                    if (!sent.isSuccess() || !Recycling.recycle(ch)) {
+                        ch.close();
+                    }
+                });
             } else if (SecureHop.isOn(ch) && !(ch == a ? finSentToA : finSentToB) && ch.isActive()) {
                 // Closing the socket alone would read as a cut stream over there: end it first.
                 SecureHop.shutdownOutput(ch).addListener(ChannelFutureListener.CLOSE);

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.FutureListener;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -15,6 +16,8 @@ import portforward.forward.Listeners;
 import portforward.forward.RelayContext;
 import portforward.forward.Show;
 import portforward.forward.StartException;
+import portforward.hop.secure.HopReady;
+import portforward.hop.secure.Opened;
 import portforward.hop.secure.SecureHop;
 import portforward.hop.secure.Strangers;
 
@@ -26,6 +29,8 @@ public final class TcpListenConnect implements Forwarder {
     private final Endpoint listen;
     private final Endpoint target;
     private final Optional<Strangers> strangers;
+    /** For a secure target: connections of earlier links, kept for the next ones. */
+    private final Optional<HopPool> pool;
     private Channel server;
 
     public TcpListenConnect(RelayContext context, Endpoint listen, Endpoint target) {
@@ -33,6 +38,7 @@ public final class TcpListenConnect implements Forwarder {
         this.listen = listen;
         this.target = target;
         this.strangers = listen.isSecure() ? Optional.of(new Strangers(listen.toString())) : Optional.empty();
+        this.pool = target.isSecure() ? Optional.of(new HopPool(context, target)) : Optional.empty();
     }
 
     @Override
@@ -60,12 +66,12 @@ public final class TcpListenConnect implements Forwarder {
         return new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
-                Dialling dialling = new Dialling();
+                Dialling dialling = new Dialling(false);
                 ch.pipeline().addLast("holding", dialling);
                 if (strangers.isPresent()) {
-                    SecureHop.respond(ch, context.hop(), strangers.get()).addListener(ready -> {
+                    SecureHop.respond(ch, context.hop(), strangers.get()).addListener((FutureListener<HopReady>) ready -> {
                         if (ready.isSuccess()) {
-                            dialling.start();
+                            dialling.ready(ready.getNow().agentLink());
                         }
                     });
                 }
@@ -75,10 +81,20 @@ public final class TcpListenConnect implements Forwarder {
 
     /**
      * Holds what the client sends while its target is dialled; accepting never waits for this.
-     * Over a secure hop, dialling starts once the peer has proved the secret.
+     * Over a secure hop, dialling starts once the peer has proved the secret, and for a peer
+     * that keeps its connections for more links (a secure forward's pool, an agent), at OPEN;
+     * such a connection waits for the next OPEN when its link has ended cleanly.
      */
     private final class Dialling extends Holding {
+        private final boolean reused;
+        private boolean waitsForOpen;
+        private boolean started;
         private ChannelHandlerContext ctx;
+
+        Dialling(boolean reused) {
+            this.reused = reused;
+            this.waitsForOpen = reused;
+        }
 
         @Override
         public void handlerAdded(ChannelHandlerContext ctx) {
@@ -93,9 +109,54 @@ public final class TcpListenConnect implements Forwarder {
             ctx.fireChannelActive();
         }
 
-        void start() {
+        void ready(boolean keptForMoreLinks) {
+            waitsForOpen = keptForMoreLinks;
             ctx.channel().config().setAutoRead(true);
-            Joining.dialAndJoin(context, this, ctx, target, "client");
+            if (!waitsForOpen) {
+                start();
+            }
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            super.channelRead(ctx, msg);
+            if (waitsForOpen) {
+                start(); // bytes without OPEN: a peer that does not pool; serve it all the same
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof Opened && waitsForOpen) {
+                start();
+                return;
+            }
+            super.userEventTriggered(ctx, evt);
+        }
+
+        private void start() {
+            if (started) {
+                return;
+            }
+            started = true;
+            Channel in = ctx.channel();
+            in.config().setAutoRead(true);
+            if (waitsForOpen) {
+                Recycling.on(in, this::recycled);
+            }
+            if (pool.isPresent()) {
+                Joining.dialAndJoin(context, this, ctx, target, "client",
+                        ch -> pool.get().take(ch.eventLoop(), ch.remoteAddress()));
+            } else {
+                Joining.dialAndJoin(context, this, ctx, target, reused ? "relay side" : "client");
+            }
+        }
+
+        /** The link ended cleanly both ways: wait for the next OPEN on the same connection. */
+        private void recycled(Channel ch) {
+            ch.pipeline().addLast("holding", new Dialling(true));
+            ch.config().setAutoRead(true);
+            SecureHop.idle(ch);
         }
     }
 }

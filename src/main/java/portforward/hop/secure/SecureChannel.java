@@ -26,7 +26,7 @@ import portforward.hop.noise.CipherState;
  */
 final class SecureChannel extends ChannelDuplexHandler {
     /** Control records written to the channel by {@link SecureHop}. */
-    enum Control { FIN, RST, READY }
+    enum Control { FIN, RST, READY, IDLE }
 
     /** An OPEN record written to the channel by {@link SecureHop#open}. */
     record Open(Optional<java.net.InetSocketAddress> client) {
@@ -42,6 +42,9 @@ final class SecureChannel extends ChannelDuplexHandler {
     private long lastHeardNanos;
     private long pings;
     private boolean finReceived;
+    /** The peer said IDLE before anyone asked: the next {@link #whenPeerIdle} runs at once. */
+    private boolean peerIdle;
+    private Runnable onPeerIdle;
     /** A record failed to open, or a counter ran out: nothing more may be written, not even RST. */
     private boolean broken;
     private ScheduledFuture<?> beat;
@@ -138,6 +141,7 @@ final class SecureChannel extends ChannelDuplexHandler {
                     ctx.flush();
                 }
                 case Wire.OPEN -> ctx.fireUserEventTriggered(new Opened(Wire.decodeOpen(plain.nioBuffer())));
+                case Wire.IDLE -> peerIdle();
                 case Wire.PONG, Wire.READY -> { }
                 default -> throw new HopException("unknown record type " + type);
             }
@@ -169,6 +173,34 @@ final class SecureChannel extends ChannelDuplexHandler {
         }
     }
 
+    /**
+     * The link over this connection has ended cleanly both ways (both FIN records): the next OPEN
+     * starts a new stream on the same connection, keys and counters going on.
+     */
+    void resetStream() {
+        finReceived = false;
+    }
+
+    /** Runs {@code then} once the peer has said IDLE, at once if it already has. */
+    void whenPeerIdle(Runnable then) {
+        if (peerIdle) {
+            peerIdle = false;
+            then.run();
+        } else {
+            onPeerIdle = then;
+        }
+    }
+
+    private void peerIdle() {
+        Runnable then = onPeerIdle;
+        onPeerIdle = null;
+        if (then != null) {
+            then.run();
+        } else {
+            peerIdle = true;
+        }
+    }
+
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (!(msg instanceof ByteBuf) && !(msg instanceof Control) && !(msg instanceof Open)) {
@@ -192,8 +224,12 @@ final class SecureChannel extends ChannelDuplexHandler {
             } else if (msg instanceof Open open) {
                 out = seal(ctx, Wire.OPEN, ByteBuffer.wrap(Wire.openBody(open.client())));
             } else {
-                out = seal(ctx, msg == Control.FIN ? Wire.FIN : msg == Control.RST ? Wire.RST : Wire.READY,
-                        ByteBuffer.allocate(0));
+                out = seal(ctx, switch ((Control) msg) {
+                    case FIN -> Wire.FIN;
+                    case RST -> Wire.RST;
+                    case READY -> Wire.READY;
+                    case IDLE -> Wire.IDLE;
+                }, ByteBuffer.allocate(0));
             }
             ctx.write(out, promise);
         } catch (GeneralSecurityException e) {

@@ -64,6 +64,29 @@ public final class SecureHop {
         channel.writeAndFlush(SecureChannel.Control.RST).addListener(ChannelFutureListener.CLOSE);
     }
 
+    /**
+     * The responder's side of reuse: the link over {@code channel} ended cleanly both ways, so the
+     * connection is told IDLE and waits for the next OPEN, keys going on.
+     */
+    public static ChannelFuture idle(Channel channel) {
+        hop(channel).resetStream();
+        return channel.writeAndFlush(SecureChannel.Control.IDLE);
+    }
+
+    /**
+     * The initiator's side of reuse: the link over {@code channel} ended cleanly both ways; once
+     * the responder says IDLE, {@code then} runs (on the channel's loop) and OPEN may follow.
+     */
+    public static void whenIdle(Channel channel, Runnable then) {
+        SecureChannel hop = hop(channel);
+        hop.resetStream();
+        hop.whenPeerIdle(then);
+    }
+
+    private static SecureChannel hop(Channel channel) {
+        return (SecureChannel) channel.pipeline().get(NAME);
+    }
+
     /** Tells an agent's pooled link that it has been paired with {@code client}: dial now. */
     public static ChannelFuture open(Channel channel, SocketAddress client) {
         Optional<InetSocketAddress> address = client instanceof InetSocketAddress inet ? Optional.of(inet)

@@ -35,6 +35,8 @@ final class Wire {
     static final byte PONG = 4;
     static final byte OPEN = 5;
     static final byte READY = 6;
+    /** The responder's link over this connection has ended cleanly: it waits for the next OPEN. */
+    static final byte IDLE = 7;
 
     /** The initiator's first payload: version, role, flags, unix millis, heartbeat millis, 16 random bytes. */
     static final int HELLO_BYTES = 1 + 1 + 1 + 8 + 4 + 16;

@@ -2,6 +2,7 @@ package portforward.forward.tcp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static portforward.support.Sockets.assertEcho;
 import static portforward.support.Sockets.connect;
 import static portforward.support.Sockets.readText;
@@ -105,6 +106,32 @@ class SecureRelayTest {
                 TestRelay forward = TestRelay.start(transport, "--secret-file", key, "tcp", "listen:127.0.0.1:0",
                         "conn+s:127.0.0.1:" + relay.port(0))) {
             assertEcho(forward.port(), "forward, relay, agent");
+        }
+    }
+
+    /**
+     * Like ssh -L's channels: a secure forward keeps the connection of a link that ended cleanly
+     * and the next client uses it, with no new handshake; each of the relay's two event loops
+     * keeps its own.
+     */
+    @ParameterizedTest
+    @MethodSource("portforward.support.Transports#all")
+    void aSecureForwardReusesTheConnectionsOfEndedLinks(Transport transport) throws Exception {
+        String key = SecretFile.create();
+        try (TcpServer echo = TcpServer.echo();
+                TestRelay far = TestRelay.start(transport, "--secret-file", key, "tcp", "listen+s:127.0.0.1:0",
+                        "conn:127.0.0.1:" + echo.port());
+                TestRelay near = TestRelay.start(transport, "--secret-file", key, "tcp", "listen:127.0.0.1:0",
+                        "conn+s:127.0.0.1:" + far.port())) {
+            int links = 10;
+            for (int i = 0; i < links; i++) {
+                assertEcho(near.port(), "link " + i + " over a kept connection");
+                near.await("the link's connection back in the pool", e -> e.agentPooled() >= 1);
+            }
+            TcpListenConnect responder = (TcpListenConnect) far.forwarder();
+            long handshakes = responder.strangers().orElseThrow().accepted();
+            assertTrue(handshakes <= 2, handshakes + " handshakes for " + links + " links on two event loops");
+            assertEquals(links, far.events().linksClosed(), "links the far end served");
         }
     }
 
