@@ -36,7 +36,12 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-command -v java >/dev/null || { echo "build.sh: java not found on PATH (install a JDK 17 or later)" >&2; exit 1; }
+# The java the launcher will pick in this tree, which must also make the class-data archive.
+if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
+    java_bin=$JAVA_HOME/bin/java
+else
+    java_bin=$(command -v java) || { echo "build.sh: java not found on PATH (install a JDK 17 or later)" >&2; exit 1; }
+fi
 command -v mvn >/dev/null || { echo "build.sh: mvn not found on PATH (install Apache Maven)" >&2; exit 1; }
 
 # The JVM flags live here so that every way of starting the relay gets them (the training runs
@@ -53,18 +58,18 @@ jvm_flags() {
     printf '%s' "-Xms16m -Xmx256m -XX:MaxDirectMemorySize=256m -Xss512k -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData -Dio.netty.tryReflectionSetAccessible=true -Dio.netty.leakDetection.level=disabled"
 }
 
-# make_archive JAR JSA: a class-data sharing archive of the classes the relay loads up to its
+# make_archive JAVA JAR JSA: a class-data sharing archive of the classes the relay loads up to its
 # first link and its first UDP session, so that start-up and the first connection map them
 # instead of loading and verifying them. Training, all on 127.0.0.1: a listen-listen relay, a
 # listen-conn relay dialling it with one byte carried through both, and a UDP relay given one
 # datagram. Optional: without the archive (or when it does not match the jar) the JVM starts
 # the slow way.
 make_archive() {
-    local jar=$1 jsa=$2 dir pids=() ports a b2 u
+    local java=$1 jar=$2 jsa=$3 dir pids=() ports a b2 u
     dir=$(mktemp -d)
     train() { # NAME ARGS...: a relay that records the classes it loads; its log is $dir/NAME.log
         local name=$1; shift
-        java $(jvm_flags) -XX:DumpLoadedClassList="$dir/$name.classlist" -jar "$jar" "$@" \
+        "$java" $(jvm_flags) -XX:DumpLoadedClassList="$dir/$name.classlist" -jar "$jar" "$@" \
             >/dev/null 2>"$dir/$name.log" &
         pids+=($!)
     }
@@ -91,9 +96,11 @@ make_archive() {
     kill "${pids[@]}" 2>/dev/null || true
     wait "${pids[@]}" 2>/dev/null || true
     sort -u "$dir"/*.classlist > "$dir/all.classlist"
-    rm -f "$jsa"
-    if ! java $(jvm_flags) -Xshare:dump -XX:SharedClassListFile="$dir/all.classlist" \
+    rm -f "$jsa" "$jsa.jvm"
+    if "$java" $(jvm_flags) -Xshare:dump -XX:SharedClassListFile="$dir/all.classlist" \
             -XX:SharedArchiveFile="$jsa" -cp "$jar" >"$dir/dump.log" 2>&1; then
+        jvm_id "$java" > "$jsa.jvm"
+    else
         echo "build.sh: no class-data archive (start-up will be slower): $(tail -1 "$dir/dump.log")" >&2
         rm -f "$jsa"
     fi
@@ -118,22 +125,74 @@ make_native() {
     fi
 }
 
-# write_launcher JAR JSA LIB OUT
+# jvm_id JAVA: which runtime a class-data archive belongs to: the checksum of the runtime's
+# `release` file (version, vendor, module list) and its version, for the launcher to compare.
+jvm_id() {
+    local real home
+    real=$(readlink -f "$(command -v "$1")")
+    home=${real%/bin/java}
+    if [ -r "$home/release" ]; then
+        echo "$(cksum < "$home/release" | cut -d' ' -f1) $(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"/\1/p' "$home/release")"
+    else
+        echo "unknown $real"
+    fi
+}
+
+# write_launcher OUT LIBDIR [RUNTIME]: LIBDIR (the jar, its archive and libportforward.so) and
+# RUNTIME (a bundled Java, optional) are relative to the launcher's own directory, so the whole
+# tree can be moved; the launcher resolves symlinks to itself first.
 write_launcher() {
-    local jar=$1 jsa=$2 lib=$3 out=$4
-    cat > "$out" <<LAUNCHER
-#!/bin/sh
-# portforward launcher, written by build.sh. Needs java 17+ on the PATH.
-# exec, so that SIGINT/SIGTERM reach the JVM directly.
-jar="$jar"
-[ -r "\$jar" ] || { echo "portforward: \$jar is missing; run build.sh again" >&2; exit 1; }
+    local out=$1 libdir=$2 runtime=${3:-}
+    {
+        echo '#!/bin/sh'
+        echo '# portforward launcher, written by build.sh. Java: the bundled runtime if any, else'
+        echo '# $JAVA_HOME/bin/java, else java on the PATH (17 or later).'
+        echo "libdir='$libdir'"
+        echo "runtime='$runtime'"
+        echo "jvm_flags='$(jvm_flags)'"
+        cat <<'LAUNCHER'
+self=$(readlink -f "$0") || self=$0
+here=$(dirname "$self")
+lib="$here/$libdir"
+jar="$lib/portforward.jar"
+[ -r "$jar" ] || { echo "portforward: $jar is missing; run build.sh again" >&2; exit 1; }
+if [ -n "$runtime" ] && [ -x "$here/$runtime/bin/java" ]; then
+    java="$here/$runtime/bin/java"
+elif [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
+    java="$JAVA_HOME/bin/java"
+else
+    java=$(command -v java) || { echo "portforward: no java found: set JAVA_HOME or put java 17 or later on the PATH" >&2; exit 1; }
+fi
+# The class-data archive maps only into the runtime that made it: build.sh wrote that runtime's
+# id next to it. Another runtime starts without it, and says why at -v (-Dportforward.cds).
+jsa="$lib/portforward.jsa"
 cds=""
-[ -r "$jsa" ] && cds="-XX:SharedArchiveFile=$jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
-exec java $(jvm_flags) -Dportforward.native="$lib" \\
-  \$cds \${PORTFORWARD_JAVA_OPTS:-} \\
-  -jar "\$jar" "\$@"
+if [ ! -r "$jsa" ]; then
+    note="no class-data archive at $jsa; start-up is slower (build.sh makes one)"
+else
+    real=$(readlink -f "$java")
+    release="${real%/bin/java}/release"
+    id="unknown $real"
+    [ -r "$release" ] && id="$(cksum < "$release" | cut -d' ' -f1) $(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"/\1/p' "$release")"
+    made=$(cat "$jsa.jvm" 2>/dev/null)
+    if [ "$id" = "$made" ]; then
+        cds="-XX:SharedArchiveFile=$jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
+        note="class-data archive $jsa"
+    else
+        note="class-data archive skipped: $jsa was made by java ${made#* }, this is java ${id#* } ($real); run build.sh again with this java to rebuild it"
+    fi
+fi
+# exec, so that signals reach the JVM directly.
+exec "$java" $jvm_flags -Dportforward.native="$lib/libportforward.so" -Dportforward.cds="$note" \
+  $cds ${PORTFORWARD_JAVA_OPTS:-} -jar "$jar" "$@"
 LAUNCHER
+    } > "$out"
     chmod +x "$out"
+}
+
+# Maven 3.8 writes colour-reset codes even in batch mode and with -Dstyle.color=never.
+mvn_plain() {
+    mvn "$@" 2>&1 | sed 's/\x1b\[[0-9;]*m//g'
 }
 
 cd "$here"
@@ -141,13 +200,13 @@ mkdir -p target
 make_native "$here/target/libportforward.so" # before Maven: the tests load it too
 if [ "$run_tests" = yes ]; then
     # Not quiet: the surefire summary ("Tests run: N, Failures: 0, ...") is the test report.
-    mvn -B --no-transfer-progress "${mvn_flags[@]:2}" package
+    mvn_plain -B --no-transfer-progress "${mvn_flags[@]:2}" package
 else
-    mvn "${mvn_flags[@]}" -DskipTests package
+    mvn_plain "${mvn_flags[@]}" -DskipTests package
 fi
 
-make_archive "$here/target/portforward.jar" "$here/target/portforward.jsa"
-write_launcher "$here/target/portforward.jar" "$here/target/portforward.jsa" "$here/target/libportforward.so" "$here/portforward"
+make_archive "$java_bin" target/portforward.jar target/portforward.jsa
+write_launcher "$here/portforward" target
 echo "built $here/portforward ($(./portforward --version))"
 
 if [ "$run_tests" = yes ]; then
@@ -160,8 +219,7 @@ if [ -n "$prefix" ]; then
     cp target/portforward.jar "$prefix/lib/portforward/portforward.jar"
     rm -f "$prefix/lib/portforward/libportforward.so"
     [ -r target/libportforward.so ] && cp target/libportforward.so "$prefix/lib/portforward/libportforward.so"
-    make_archive "$prefix/lib/portforward/portforward.jar" "$prefix/lib/portforward/portforward.jsa"
-    write_launcher "$prefix/lib/portforward/portforward.jar" "$prefix/lib/portforward/portforward.jsa" \
-        "$prefix/lib/portforward/libportforward.so" "$prefix/bin/portforward"
+    make_archive "$java_bin" "$prefix/lib/portforward/portforward.jar" "$prefix/lib/portforward/portforward.jsa"
+    write_launcher "$prefix/bin/portforward" ../lib/portforward
     echo "installed $prefix/bin/portforward"
 fi

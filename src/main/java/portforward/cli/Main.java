@@ -51,6 +51,10 @@ public final class Main {
             return 0;
         }
         LogSetup.configure(parsed.verbosity(), err);
+        String classData = System.getProperty("portforward.cds"); // the launcher's word on its archive
+        if (classData != null) {
+            LOG.fine(classData);
+        }
         Transport transport;
         try {
             transport = switch (parsed.transport()) {
