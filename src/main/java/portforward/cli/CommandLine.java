@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import joptsimple.BuiltinHelpFormatter;
 import joptsimple.OptionException;
 import joptsimple.OptionParser;
@@ -70,6 +71,13 @@ public final class CommandLine {
                     "auto (epoll where available, else nio), epoll or nio")
             .withRequiredArg().describedAs("NAME").defaultsTo("auto");
     private final OptionSpec<String> positionals = parser.nonOptions("PROTO SOCK1 SOCK2");
+    /** The modes an option means something in; an option not named here applies to every mode. */
+    private final Map<OptionSpec<?>, List<String>> scopes = Map.of(
+            connectTimeout, List.of("tcp listen-conn", "tcp conn-conn"),
+            pairTimeout, List.of("tcp listen-listen", "udp listen-listen", "udp conn-conn"),
+            pool, List.of("tcp conn-conn", "udp conn-conn"),
+            udpTimeout, List.of("udp listen-conn", "udp listen-listen", "udp conn-conn"),
+            maxSessions, List.of("udp listen-conn", "udp listen-listen", "udp conn-conn"));
 
     public Parsed parse(String... args) throws BadInputException {
         try {
@@ -101,14 +109,40 @@ public final class CommandLine {
         }
         Protocol protocol = Protocol.parse(words.get(0)).orElseThrow(
                 () -> new BadInputException("unknown protocol '" + words.get(0) + "' (use tcp or udp)"));
-        Endpoint first = Endpoint.parse(words.get(1));
-        Endpoint second = Endpoint.parse(words.get(2));
+        Endpoint first = endpoint(words.get(1));
+        Endpoint second = endpoint(words.get(2));
         RelaySpec spec = new RelaySpec(protocol, first, second,
                 options.valueOf(connectTimeout).duration(), options.valueOf(pairTimeout).duration(),
                 options.valueOf(pool), options.valueOf(udpTimeout).duration(), options.valueOf(maxSessions));
+        checkScopes(options, spec);
+        SpecChecks.noLoop(spec);
         LogSetup.Verbosity verbosity = options.has(verbose) ? LogSetup.Verbosity.VERBOSE
                 : options.has(quiet) ? LogSetup.Verbosity.QUIET : LogSetup.Verbosity.NORMAL;
         return new Parsed(false, false, spec, verbosity, transportName);
+    }
+
+    private static Endpoint endpoint(String text) throws BadInputException {
+        SpecChecks.notUrl(text);
+        Endpoint endpoint = Endpoint.parse(text);
+        SpecChecks.zoneExists(endpoint);
+        return endpoint;
+    }
+
+    private void checkScopes(OptionSet options, RelaySpec spec) throws BadInputException {
+        String mode = mode(spec);
+        for (Map.Entry<OptionSpec<?>, List<String>> scope : scopes.entrySet()) {
+            if (options.has(scope.getKey()) && !scope.getValue().contains(mode)) {
+                throw new BadInputException("--" + scope.getKey().options().get(0) + " does not apply to " + mode
+                        + " (it is for " + String.join(", ", scope.getValue()) + ")");
+            }
+        }
+    }
+
+    /** "udp listen-conn": the protocol and the (role, role) pair, either order of listen and conn. */
+    static String mode(RelaySpec spec) {
+        boolean a = spec.first().isListen();
+        boolean b = spec.second().isListen();
+        return spec.protocol().word() + " " + (a && b ? "listen-listen" : a || b ? "listen-conn" : "conn-conn");
     }
 
     private static String describe(OptionException e) {
