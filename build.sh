@@ -205,6 +205,7 @@ else
     mvn_plain "${mvn_flags[@]}" -DskipTests package
 fi
 
+"$java_bin" -cp target/portforward.jar portforward.cli.ManPage > target/portforward.1
 make_archive "$java_bin" target/portforward.jar target/portforward.jsa
 write_launcher "$here/portforward" target
 echo "built $here/portforward ($(./portforward --version))"
@@ -220,6 +221,8 @@ if [ -n "$prefix" ]; then
     rm -f "$prefix/lib/portforward/libportforward.so"
     [ -r target/libportforward.so ] && cp target/libportforward.so "$prefix/lib/portforward/libportforward.so"
     make_archive "$java_bin" "$prefix/lib/portforward/portforward.jar" "$prefix/lib/portforward/portforward.jsa"
+    mkdir -p "$prefix/share/man/man1"
+    cp target/portforward.1 "$prefix/share/man/man1/portforward.1"
     write_launcher "$prefix/bin/portforward" ../lib/portforward
     echo "installed $prefix/bin/portforward"
 fi

@@ -2,10 +2,10 @@ package portforward.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.StringWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import joptsimple.BuiltinHelpFormatter;
 import joptsimple.OptionException;
 import joptsimple.OptionParser;
 import joptsimple.OptionSet;
@@ -25,25 +25,46 @@ public final class CommandLine {
             String transport) {
     }
 
+    /** Before the options in --help; also the source of the man page (see {@link ManPage}). */
     static final String USAGE = """
             Usage: portforward [options] PROTO SOCK1 SOCK2
 
+            Arguments:
               PROTO   tcp | udp
               SOCK    METHOD:HOST:PORT
               METHOD  listen | conn
               HOST    IPv4 address, host name, [IPv6] or [IPv6%zone]; listen also takes 0.0.0.0 and [::]
               PORT    1..65535; listen may take 0 (any free port; the bound port is logged)
 
-            Modes (either order of SOCK1 and SOCK2 means the same, except for conn-conn):
+            Modes:
+              Either order of SOCK1 and SOCK2 means the same, except for conn-conn.
               listen-conn    forward each connection on the listen address to the conn address
               listen-listen  rendezvous relay: pair connections on the two listeners in order of arrival
-              conn-conn      agent: keep --pool connections to SOCK1; when one receives data, dial SOCK2 and join them
+              conn-conn      agent: keep --pool connections to SOCK1; when one receives data, dial SOCK2
+                             and join them
+
+            """;
+
+    /** After the options in --help. */
+    static final String MORE = """
+
+            Exit codes:
+              0  stopped by SIGINT or SIGTERM, or --help and --version
+              1  could not start or stopped by a failure; the log line names the address and the cause
+              2  bad input; one line names the bad value
+
+            Environment:
+              PORTFORWARD_JAVA_OPTS  more options for the JVM, read by the launcher (for example -Xmx64m)
+
+            Signals:
+              SIGINT, SIGTERM  stop: close the listeners, let open links finish for a moment, exit 0
+              SIGHUP           ignored, with a log line (no configuration to reload yet)
+              SIGUSR1          log one line per forward: links open, bytes each way, UDP sessions, drops
 
             Examples:
               portforward tcp listen:0.0.0.0:8888 conn:10.0.0.5:22
-              portforward tcp listen:0.0.0.0:9000 listen:0.0.0.0:9001      (public relay)
-              portforward tcp conn:relay.example.com:9001 conn:10.0.0.5:22 (agent inside)
-
+              portforward tcp listen:0.0.0.0:9000 listen:0.0.0.0:9001       (public relay)
+              portforward tcp conn:relay.example.com:9001 conn:10.0.0.5:22  (agent inside)
             """;
 
     private final OptionParser parser = new OptionParser(false);
@@ -164,12 +185,18 @@ public final class CommandLine {
     }
 
     public void printHelp(PrintStream out) {
-        out.print(USAGE);
-        parser.formatHelpWith(new BuiltinHelpFormatter(110, 2));
+        out.print(helpText());
+    }
+
+    /** The whole of --help. */
+    String helpText() {
+        StringWriter options = new StringWriter();
+        parser.formatHelpWith(new HelpFormat());
         try {
-            parser.printHelpOn(out);
+            parser.printHelpOn(options);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+        return USAGE + options + MORE;
     }
 }
