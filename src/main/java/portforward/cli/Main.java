@@ -13,9 +13,9 @@ import portforward.endpoint.Defaults;
 import portforward.forward.Forwarder;
 import portforward.forward.Forwarders;
 import portforward.forward.RelayContext;
+import portforward.forward.Show;
 import portforward.forward.StartException;
 import portforward.transport.Transport;
-import sun.misc.Signal;
 
 /** The entry point: parse, start, run until SIGINT or SIGTERM. */
 public final class Main {
@@ -70,6 +70,7 @@ public final class Main {
         try {
             RelayContext context = new RelayContext(parsed.spec(), transport, group);
             Forwarder forwarder = Forwarders.of(context);
+            Signals.install(stop, context); // before the first log line a test or script may wait for
             try {
                 forwarder.start();
             } catch (StartException e) {
@@ -77,7 +78,11 @@ public final class Main {
                 return 1;
             }
             LOG.fine(() -> "transport " + transport);
-            onSignals(stop);
+            if (parsed.verbosity() == LogSetup.Verbosity.QUIET) {
+                // The "listening on" lines are INFO; a port the system chose must still be known.
+                forwarder.boundAddresses().forEach(a -> LogSetup.NOTICE.info(
+                        () -> "listening on " + parsed.spec().protocol().word() + " " + Show.address(a)));
+            }
             stop.await();
             LOG.info("stopping");
             forwarder.stop(Defaults.SHUTDOWN_GRACE).await(Defaults.SHUTDOWN_GRACE.toMillis() + 200);
@@ -87,16 +92,6 @@ public final class Main {
             return 0;
         } finally {
             group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).awaitUninterruptibly(500);
-        }
-    }
-
-    private static void onSignals(CountDownLatch stop) {
-        for (String name : new String[] {"INT", "TERM"}) {
-            try {
-                Signal.handle(new Signal(name), signal -> stop.countDown());
-            } catch (IllegalArgumentException e) {
-                LOG.fine(() -> "cannot handle SIG" + name + ": " + e.getMessage());
-            }
         }
     }
 

@@ -21,6 +21,7 @@ public final class RelayContext {
     private final ChannelGroup linkChannels = new DefaultChannelGroup("links", GlobalEventExecutor.INSTANCE);
     private final AtomicLong linkIds = new AtomicLong();
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private final Counters counters = new Counters();
 
     public RelayContext(RelaySpec spec, Transport transport, EventLoopGroup group) {
         this.spec = spec;
@@ -38,6 +39,10 @@ public final class RelayContext {
 
     public EventLoopGroup group() {
         return group;
+    }
+
+    public Counters counters() {
+        return counters;
     }
 
     public long nextLinkId() {

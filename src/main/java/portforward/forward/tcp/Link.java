@@ -52,6 +52,7 @@ final class Link {
      */
     static void join(RelayContext context, long id, Channel a, Channel b, Holding.Held fromA, Holding.Held fromB) {
         Link link = new Link(context, id, a, b);
+        context.counters().linkOpened();
         LOG.info(() -> "link " + id + " open: " + Show.address(a.remoteAddress()) + " <-> "
                 + Show.address(b.remoteAddress()));
         context.track(a);
@@ -176,6 +177,7 @@ final class Link {
         }
         closed = true;
         countFromKernel();
+        context.counters().linkClosed(aToB, bToA);
         for (Channel ch : new Channel[] {a, b}) {
             if (abort) {
                 abort(ch);

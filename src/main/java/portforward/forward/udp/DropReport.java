@@ -7,6 +7,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.logging.Logger;
+import portforward.forward.Counters;
+import portforward.forward.RelayContext;
 
 /**
  * Counts every dropped datagram by reason and says so in a warning, at most one per
@@ -33,13 +35,15 @@ final class DropReport {
 
     private final EventExecutor executor;
     private final int maxSessions;
+    private final Counters counters;
     private final AtomicLongArray counts = new AtomicLongArray(Reason.values().length);
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicLong lastReportNanos = new AtomicLong(System.nanoTime() - INTERVAL_NANOS);
 
-    DropReport(EventExecutor executor, int maxSessions) {
+    DropReport(EventExecutor executor, RelayContext context) {
         this.executor = executor;
-        this.maxSessions = maxSessions;
+        this.maxSessions = context.spec().maxSessions();
+        this.counters = context.counters();
     }
 
     void count(Reason reason, long datagrams) {
@@ -47,6 +51,7 @@ final class DropReport {
             return;
         }
         counts.addAndGet(reason.ordinal(), datagrams);
+        counters.dropped(datagrams);
         if (scheduled.compareAndSet(false, true)) {
             long wait = Math.max(0, lastReportNanos.get() + INTERVAL_NANOS - System.nanoTime());
             executor.schedule(this::report, wait, TimeUnit.NANOSECONDS);

@@ -23,11 +23,14 @@ final class RendezvousPair {
     private final Traffic traffic = new Traffic();
     private final IdleTimer idle;
     private final long startNanos = System.nanoTime();
+    private final RelayContext context;
     private boolean ended;
 
     private RendezvousPair(RelayContext context, EventLoop loop, RendezvousSession a, RendezvousSession b,
             DropReport drops, Consumer<RendezvousPair> onEnd) {
         this.id = context.nextLinkId();
+        this.context = context;
+        context.counters().sessionOpened();
         this.a = a;
         this.b = b;
         this.drops = drops;
@@ -71,6 +74,7 @@ final class RendezvousPair {
         idle.cancel();
         traffic.dropped(a.dropped() + b.dropped());
         onEnd.accept(this);
+        traffic.countIn(context.counters());
         long nanos = System.nanoTime() - startNanos;
         LOG.info(() -> "session " + id + " closed (" + reason + ") after " + Show.seconds(nanos) + ": "
                 + traffic.describe(Show.address(a.peer().address()), Show.address(b.peer().address())));

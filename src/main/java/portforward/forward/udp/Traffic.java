@@ -1,6 +1,7 @@
 package portforward.forward.udp;
 
 import io.netty.buffer.ByteBuf;
+import portforward.forward.Counters;
 import portforward.forward.Show;
 
 /** What a session carried each way and what it dropped, for its closing line. Loop-confined. */
@@ -34,6 +35,11 @@ final class Traffic {
 
     void dropped(long datagrams) {
         dropped += datagrams;
+    }
+
+    /** Adds what this session carried to the forward's totals; its drops are counted as they happen. */
+    void countIn(Counters counters) {
+        counters.sessionClosed(bytesToB, bytesToA);
     }
 
     long dropped() {

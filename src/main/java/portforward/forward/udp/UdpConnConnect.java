@@ -36,7 +36,7 @@ public final class UdpConnConnect implements Agent {
         this.relay = context.spec().first();
         this.target = context.spec().second();
         this.pool = new AgentPool(context, LOG, "cannot open a udp socket to " + relay.address());
-        this.drops = new DropReport(pool.loop(), context.spec().maxSessions());
+        this.drops = new DropReport(pool.loop(), context);
         Duration half = context.spec().pairTimeout().dividedBy(2);
         this.knockInterval = half.compareTo(MAX_KNOCK_INTERVAL) < 0 ? half : MAX_KNOCK_INTERVAL;
     }

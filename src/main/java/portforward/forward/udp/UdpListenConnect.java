@@ -39,7 +39,7 @@ public final class UdpListenConnect implements Forwarder {
         this.listen = listen;
         this.target = target;
         this.loop = context.group().next();
-        this.drops = new DropReport(loop, context.spec().maxSessions());
+        this.drops = new DropReport(loop, context);
         this.table = new UdpSessionTable<>(context.spec().maxSessions(), drops);
     }
 

@@ -40,7 +40,7 @@ public final class UdpListenListen implements Forwarder {
     public UdpListenListen(RelayContext context) {
         this.context = context;
         this.loop = context.group().next();
-        this.drops = new DropReport(loop, context.spec().maxSessions());
+        this.drops = new DropReport(loop, context);
         this.table = new UdpSessionTable<>(context.spec().maxSessions(), drops);
     }
 

@@ -55,6 +55,7 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
         this.target = target;
         this.drops = drops;
         this.onEnd = onEnd;
+        context.counters().sessionOpened();
         Duration timeout = context.spec().udpTimeout();
         this.idle = new IdleTimer(loop, timeout, () -> end("idle for " + IdleTimer.describe(timeout)));
     }
@@ -155,6 +156,7 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
             channel.close();
         }
         onEnd.accept(this);
+        traffic.countIn(context.counters());
         long nanos = System.nanoTime() - startNanos;
         String targetName = connected ? Show.address(toTarget.address()) : target.address();
         String errorNote = errors == 0 ? "" : ", " + errors + " error" + (errors == 1 ? "" : "s") + " (" + lastError + ")";
