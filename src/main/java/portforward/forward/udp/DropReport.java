@@ -19,17 +19,26 @@ final class DropReport {
     private static final Logger LOG = Logger.getLogger("portforward.udp");
     static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
+    /** Why a datagram was not forwarded; a session's closing line counts each by its label. */
     enum Reason {
-        TABLE_FULL("refused, session table full"),
+        /** A lone 0x00 taken as a knock (see {@link Knock}): expected, so never warned about. */
+        KNOCK("knock", "knock"),
+        TABLE_FULL("refused, session table full", "refused"),
         HOLD_FULL("held for an unpaired or connecting session beyond " + HeldDatagrams.MAX_DATAGRAMS
-                + " datagrams or " + HeldDatagrams.MAX_BYTES / 1024 + " KiB"),
-        BACKLOGGED("socket send buffer full"),
-        UNDELIVERED("still held when the session ended");
+                + " datagrams or " + HeldDatagrams.MAX_BYTES / 1024 + " KiB", "over the hold limit"),
+        BACKLOGGED("socket send buffer full", "send buffer full"),
+        UNDELIVERED("still held when the session ended", "undelivered");
 
         private final String words;
+        private final String label;
 
-        Reason(String words) {
+        Reason(String words, String label) {
             this.words = words;
+            this.label = label;
+        }
+
+        String label(long n) {
+            return this == KNOCK && n != 1 ? "knocks" : label;
         }
     }
 
@@ -47,7 +56,7 @@ final class DropReport {
     }
 
     void count(Reason reason, long datagrams) {
-        if (datagrams <= 0) {
+        if (datagrams <= 0 || reason == Reason.KNOCK) {
             return;
         }
         counts.addAndGet(reason.ordinal(), datagrams);

@@ -72,7 +72,8 @@ final class RendezvousPair {
         }
         ended = true;
         idle.cancel();
-        traffic.dropped(a.dropped() + b.dropped());
+        traffic.droppedBefore(a.dropped());
+        traffic.droppedBefore(b.dropped());
         onEnd.accept(this);
         traffic.countIn(context.counters());
         long nanos = System.nanoTime() - startNanos;

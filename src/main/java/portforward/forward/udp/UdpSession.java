@@ -37,7 +37,6 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
     private Channel channel;
     private Peer toTarget;
     private boolean connected;
-    private boolean carried;
     private boolean ended;
     private long errors;
     private String lastError = "";
@@ -95,7 +94,6 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
             return;
         }
         idle.touch();
-        carried = true;
         if (!connected) {
             if (!connecting.offer(datagram)) {
                 drop(DropReport.Reason.HOLD_FULL, 1);
@@ -105,14 +103,11 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
         sendToTarget(datagram);
     }
 
-    /** The client knocked: it is still there, though it sent nothing to carry. */
-    void knocked() {
+    /** The client opened the session with a knock (taken): counted, forwarded nowhere. */
+    void knocked(ByteBuf knock) {
+        knock.release();
         idle.touch();
-    }
-
-    /** Whether any datagram from the client has been taken as data (after which 0x00 is data too). */
-    boolean carriedAny() {
-        return carried;
+        drop(DropReport.Reason.KNOCK, 1);
     }
 
     private void sendToTarget(ByteBuf datagram) {
@@ -140,8 +135,7 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
     }
 
     private void drop(DropReport.Reason reason, long datagrams) {
-        traffic.dropped(datagrams);
-        drops.count(reason, datagrams);
+        traffic.dropped(reason, datagrams, drops);
     }
 
     /** Ends the session once: closes its socket, drops what is still held, and says so. */

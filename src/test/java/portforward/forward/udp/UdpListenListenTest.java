@@ -58,6 +58,36 @@ class UdpListenListenTest {
         }
     }
 
+    /** An agent's pool socket knocks until paired: two lone 0x00 in a row are two knocks, counted. */
+    @ParameterizedTest
+    @MethodSource("portforward.support.Transports#all")
+    void aSessionOpenedByAKnockKnocksUntilPaired(Transport transport) throws Exception {
+        try (LogCapture log = new LogCapture();
+                TestRelay relay = rendezvous(transport, "--pair-timeout", "1");
+                UdpPeer agent = new UdpPeer()) {
+            agent.send(new byte[] {0}, relay.address(1));
+            agent.send(new byte[] {0}, relay.address(1));
+            String closed = log.await("unpaired session 127.0.0.1:" + agent.port() + " closed");
+            assertTrue(closed.endsWith(": 2 dropped (2 knocks)"), closed);
+            assertTrue(closed.startsWith("FINE"), "knocks are no loss worth an INFO line: " + closed);
+        }
+    }
+
+    /** A session opened by data never knocks: its 0x00 waits for the partner like any datagram. */
+    @ParameterizedTest
+    @MethodSource("portforward.support.Transports#all")
+    void aSessionOpenedByDataNeverKnocks(Transport transport) throws Exception {
+        try (TestRelay relay = rendezvous(transport);
+                UdpPeer user = new UdpPeer();
+                UdpPeer agent = new UdpPeer()) {
+            user.send("first", relay.address(0));
+            user.send(new byte[] {0}, relay.address(0));
+            agent.send(new byte[] {0}, relay.address(1));
+            assertEquals("first", agent.receiveText());
+            assertArrayEquals(new byte[] {0}, agent.receive().data());
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("portforward.support.Transports#all")
     void pairsFirstComeFirstServed(Transport transport) throws Exception {
@@ -89,7 +119,7 @@ class UdpListenListenTest {
                 UdpPeer agent = new UdpPeer()) {
             user.send("nobody hears this", relay.address(0));
             String closed = log.await("unpaired session 127.0.0.1:" + user.port() + " closed (no partner within 1.0 s)");
-            assertTrue(closed.startsWith("INFO") && closed.endsWith(": 1 dropped"), closed);
+            assertTrue(closed.startsWith("INFO") && closed.endsWith(": 1 dropped (1 undelivered)"), closed);
             log.await("dropped 1 datagram: 1 still held when the session ended");
             assertEquals(0, sessionCount(relay));
             agent.send(new byte[] {0}, relay.address(1));
@@ -133,7 +163,7 @@ class UdpListenListenTest {
                 assertEquals(i + 1, data[0]);
             }
             String closed = log.await(" closed (idle for 1.0 s)");
-            assertTrue(closed.contains((count - 1) + " datagrams (") && closed.endsWith(", 1 dropped"), closed);
+            assertTrue(closed.contains((count - 1) + " datagrams (") && closed.endsWith(", 2 dropped (1 knock, 1 over the hold limit)"), closed);
             assertEquals(0, sessionCount(relay));
         }
     }
@@ -152,7 +182,7 @@ class UdpListenListenTest {
             assertEquals("answer", user.receiveText());
             String closed = log.await(" closed (idle for 1.0 s)");
             assertTrue(closed.contains("1 datagram (1 B) to 127.0.0.1:" + agent.port()
-                    + ", 1 datagram (6 B) to 127.0.0.1:" + user.port() + ", 0 dropped"), closed);
+                    + ", 1 datagram (6 B) to 127.0.0.1:" + user.port() + ", 1 dropped (1 knock)"), closed);
             assertEquals(0, sessionCount(relay));
         }
     }
