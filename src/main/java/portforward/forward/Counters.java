@@ -45,9 +45,8 @@ public final class Counters {
     public String summary(boolean udp) {
         long closed = udp ? sessionsClosed.sum() : linksClosed.sum();
         long open = (udp ? sessionsOpened.sum() : linksOpened.sum()) - closed;
-        String what = udp ? "session" : "link";
-        return open + " " + what + (open == 1 ? "" : "s") + " open, " + closed + " closed; closed ones carried "
+        return Show.count(open, udp ? "session" : "link") + " open, " + closed + " closed; closed ones carried "
                 + Show.bytes(bytesForward.sum()) + " forward, " + Show.bytes(bytesBack.sum()) + " back"
-                + (udp ? "; " + dropped.sum() + " datagram" + (dropped.sum() == 1 ? "" : "s") + " dropped" : "");
+                + (udp ? "; " + Show.count(dropped.sum(), "datagram") + " dropped" : "");
     }
 }

@@ -40,7 +40,7 @@ public final class TcpConnConnect implements Agent {
 
     @Override
     public void start() throws StartException {
-        LOG.info(() -> "agent keeping " + context.spec().pool() + " connections to " + relay.address()
+        LOG.info(() -> "agent keeping " + Show.count(context.spec().pool(), "connection") + " to " + relay.address()
                 + ", forwarding to " + target.address());
         pool.start(this::open);
     }
@@ -88,7 +88,7 @@ public final class TcpConnConnect implements Agent {
             long id = context.nextLinkId();
             Dialer.dial(context, in.eventLoop(), target).addListener((ChannelFutureListener) dialed -> {
                 if (!dialed.isSuccess()) {
-                    LOG.info(() -> "link " + id + " closed (target " + target.address() + ": "
+                    LOG.warning(() -> "link " + id + " closed (target " + target.address() + ": "
                             + Show.cause(dialed.cause()) + "): relay side " + Show.address(in.remoteAddress()));
                     Link.abort(in);
                 } else if (!in.isActive()) {

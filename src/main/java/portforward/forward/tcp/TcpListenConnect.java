@@ -66,7 +66,7 @@ public final class TcpListenConnect implements Forwarder {
             in.config().setAutoRead(true);
             Dialer.dial(context, in.eventLoop(), target).addListener((ChannelFutureListener) dialed -> {
                 if (!dialed.isSuccess()) {
-                    LOG.info(() -> "link " + id + " closed (target " + target.address() + ": "
+                    LOG.warning(() -> "link " + id + " closed (target " + target.address() + ": "
                             + Show.cause(dialed.cause()) + ") after " + Show.seconds(System.nanoTime() - started)
                             + ": client " + Show.address(in.remoteAddress()));
                     Link.abort(in);

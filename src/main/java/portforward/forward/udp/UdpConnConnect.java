@@ -10,6 +10,7 @@ import portforward.endpoint.Endpoint;
 import portforward.forward.Agent;
 import portforward.forward.AgentPool;
 import portforward.forward.RelayContext;
+import portforward.forward.Show;
 import portforward.forward.StartException;
 
 /**
@@ -43,7 +44,7 @@ public final class UdpConnConnect implements Agent {
 
     @Override
     public void start() throws StartException {
-        LOG.info(() -> "agent keeping " + context.spec().pool() + " udp sockets to " + relay.address()
+        LOG.info(() -> "agent keeping " + Show.count(context.spec().pool(), "udp socket") + " to " + relay.address()
                 + " (knocking every " + IdleTimer.describe(knockInterval) + "), forwarding to " + target.address());
         pool.start(this::open);
     }

@@ -9,6 +9,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramPacket;
 import java.time.Duration;
 import java.util.function.Consumer;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import portforward.endpoint.Endpoint;
 import portforward.forward.RelayContext;
@@ -69,7 +70,7 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
 
     private void connected(ChannelFuture f) {
         if (!f.isSuccess()) {
-            end("target " + target.address() + ": " + Show.cause(f.cause()));
+            end("target " + target.address() + ": " + Show.cause(f.cause()), Level.WARNING);
             return;
         }
         if (ended || context.stopping()) {
@@ -82,7 +83,7 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
         toTarget = Peer.connected(channel);
         connected = true;
         LOG.info(() -> "session " + id + " open: " + Show.address(client.address()) + " <-> "
-                + Show.address(toTarget.address()) + " (from " + Show.address(channel.localAddress()) + ")");
+                + Show.address(toTarget.address()) + " (the target sees " + Show.address(channel.localAddress()) + ")");
         connecting.drainTo(this::sendToTarget);
     }
 
@@ -138,8 +139,12 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
         traffic.dropped(reason, datagrams, drops);
     }
 
-    /** Ends the session once: closes its socket, drops what is still held, and says so. */
     void end(String reason) {
+        end(reason, Level.INFO);
+    }
+
+    /** Ends the session once: closes its socket, drops what is still held, and says so at {@code level}. */
+    private void end(String reason, Level level) {
         if (ended) {
             return;
         }
@@ -154,7 +159,7 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
         long nanos = System.nanoTime() - startNanos;
         String targetName = connected ? Show.address(toTarget.address()) : target.address();
         String errorNote = errors == 0 ? "" : ", " + errors + " error" + (errors == 1 ? "" : "s") + " (" + lastError + ")";
-        LOG.info(() -> "session " + id + " closed (" + reason + ") after " + Show.seconds(nanos) + ": "
+        LOG.log(level, () -> "session " + id + " closed (" + reason + ") after " + Show.seconds(nanos) + ": "
                 + traffic.describe(Show.address(client.address()), targetName) + errorNote);
     }
 }

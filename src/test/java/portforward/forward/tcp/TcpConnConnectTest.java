@@ -1,6 +1,7 @@
 package portforward.forward.tcp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static portforward.forward.tcp.TcpListenConnectTest.assertClosedPromptly;
 import static portforward.support.Sockets.assertEcho;
 import static portforward.support.Sockets.connect;
@@ -94,7 +95,8 @@ class TcpConnConnectTest {
                 TestRelay agent = TestRelay.start(transport, "tcp", "conn:127.0.0.1:" + relay.port(1),
                         "conn:127.0.0.1:" + refusing)) {
             assertClosedPromptly(relay.port(0));
-            log.await("target 127.0.0.1:" + refusing + ": connection refused");
+            String line = log.await("target 127.0.0.1:" + refusing + ": connection refused");
+            assertTrue(line.startsWith("WARNING"), line);
             assertClosedPromptly(relay.port(0));
         }
     }

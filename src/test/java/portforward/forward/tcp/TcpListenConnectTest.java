@@ -111,6 +111,7 @@ class TcpListenConnectTest {
             }
             String line = log.await("connection refused");
             assertTrue(line.contains("127.0.0.1:" + refusing), line);
+            assertTrue(line.startsWith("WARNING"), "an unreachable target is a warning, shown with -q: " + line);
         }
     }
 
