@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.logging.Logger;
 import portforward.forward.Counters;
+import portforward.forward.LoopTasks;
 import portforward.forward.RelayContext;
 
 /**
@@ -63,7 +64,9 @@ final class DropReport {
         counters.dropped(datagrams);
         if (scheduled.compareAndSet(false, true)) {
             long wait = Math.max(0, lastReportNanos.get() + INTERVAL_NANOS - System.nanoTime());
-            executor.schedule(this::report, wait, TimeUnit.NANOSECONDS);
+            if (LoopTasks.schedule(executor, this::report, wait, TimeUnit.NANOSECONDS).isEmpty()) {
+                report(); // stopping: say it now, there will be no later
+            }
         }
     }
 

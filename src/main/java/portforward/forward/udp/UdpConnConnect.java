@@ -78,7 +78,7 @@ public final class UdpConnConnect implements Agent {
      * once, until a datagram from the relay shows it is back; the sockets keep knocking.
      */
     void refused(String cause) {
-        pool.loop().execute(() -> {
+        pool.execute(() -> {
             if (!refusalReported) {
                 refusalReported = true;
                 LOG.warning(() -> "relay " + relay.address() + " refused a knock (" + cause + "); still knocking every "
@@ -88,6 +88,6 @@ public final class UdpConnConnect implements Agent {
     }
 
     void answered() {
-        pool.loop().execute(() -> refusalReported = false);
+        pool.execute(() -> refusalReported = false);
     }
 }
