@@ -147,7 +147,7 @@ write_launcher() {
         cat <<'LAUNCHER'
 self=$(readlink -f "$0") || self=$0
 here=${self%/*}
-lib="$here/$libdir"
+lib=$(cd "$here/$libdir" 2>/dev/null && pwd -P) || lib="$here/$libdir"
 jar="$lib/portforward.jar"
 [ -r "$jar" ] || { echo "portforward: $jar is missing; run build.sh again" >&2; exit 1; }
 if [ -n "$runtime" ] && [ -x "$here/$runtime/bin/java" ]; then
