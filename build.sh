@@ -186,7 +186,7 @@ cds=""
 if [ "$id" = "$made" ]; then
     cds="-XX:SharedArchiveFile=$jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
 elif [ -r "$jsa.id" ]; then
-    note="class-data archive skipped: $jsa was made for java ${made#* } and cannot be made again here ($lib is not writable); run portforward --version once as its owner"
+    note="class-data archive skipped: $jsa was made for java ${made#* }, this is java ${id#* }, and it could not be made again (may $lib be written? run portforward --version once as its owner)"
 else
     note="no class-data archive in $lib; start-up is slower (build.sh makes one)"
 fi
