@@ -7,7 +7,8 @@ usage() {
 Usage: ./build.sh [options]
 
 Builds target/portforward.jar (one self-contained jar) with Maven and writes the
-executable ./portforward, which needs only `java` (17 or later) on the PATH.
+executable ./portforward, which needs only a Java 17 or later ($JAVA_HOME/bin/java, else
+java on the PATH), and target/portforward.1, the man page.
 
 Options:
   --test            also run the tests: the unit and end-to-end suite while building, then
@@ -16,8 +17,9 @@ Options:
                     and the launcher DIR/bin/portforward
   --dist            also make target/portforward-VERSION-linux-ARCH.tar.gz: a Java runtime
                     trimmed by jlink to the modules the relay uses, the jar, libportforward.so,
-                    a class-data archive made by that runtime, bin/portforward, the man page,
-                    README.md and LICENSE; it runs where no Java is installed
+                    the class list its first start makes a class-data archive from,
+                    bin/portforward, the man page, README.md and LICENSE; it runs where no
+                    Java is installed
   --offline         build with Maven's offline mode (dependencies already cached)
   -h, --help        show this help
 USAGE
