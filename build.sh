@@ -7,13 +7,19 @@ usage() {
 Usage: ./build.sh [options]
 
 Builds target/portforward.jar (one self-contained jar) with Maven and writes the
-executable ./portforward, which needs only `java` (17 or later) on the PATH.
+executable ./portforward, which needs only a Java 17 or later ($JAVA_HOME/bin/java, else
+java on the PATH), and target/portforward.1, the man page.
 
 Options:
   --test            also run the tests: the unit and end-to-end suite while building, then
                     the multi-host scenarios of src/scenarios (as root; skipped otherwise)
   --prefix DIR      after building, install to DIR: DIR/lib/portforward/portforward.jar
                     and the launcher DIR/bin/portforward
+  --dist            also make target/portforward-VERSION-linux-ARCH.tar.gz: a Java runtime
+                    trimmed by jlink to the modules the relay uses, the jar, libportforward.so,
+                    the class list its first start makes a class-data archive from,
+                    bin/portforward, the man page, README.md and LICENSE; it runs where no
+                    Java is installed
   --offline         build with Maven's offline mode (dependencies already cached)
   -h, --help        show this help
 USAGE
@@ -22,10 +28,12 @@ USAGE
 here=$(cd "$(dirname "$0")" && pwd)
 prefix=""
 run_tests=no
+dist=no
 mvn_flags=(-B -q)
 while [ $# -gt 0 ]; do
     case "$1" in
         --test) run_tests=yes ;;
+        --dist) dist=yes ;;
         --prefix) [ $# -ge 2 ] || { echo "build.sh: --prefix needs a directory" >&2; exit 2; }
                   prefix=$2; shift ;;
         --prefix=*) prefix=${1#--prefix=} ;;
@@ -36,7 +44,12 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-command -v java >/dev/null || { echo "build.sh: java not found on PATH (install a JDK 17 or later)" >&2; exit 1; }
+# The java the launcher will pick in this tree, which must also make the class-data archive.
+if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
+    java_bin=$JAVA_HOME/bin/java
+else
+    java_bin=$(command -v java) || { echo "build.sh: java not found on PATH (install a JDK 17 or later)" >&2; exit 1; }
+fi
 command -v mvn >/dev/null || { echo "build.sh: mvn not found on PATH (install Apache Maven)" >&2; exit 1; }
 
 # The JVM flags live here so that every way of starting the relay gets them (the training runs
@@ -54,18 +67,17 @@ jvm_flags() {
     printf '%s' "-Xms16m -Xmx256m -XX:MaxDirectMemorySize=256m -Xss512k -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData -Dio.netty.tryReflectionSetAccessible=true -Dio.netty.leakDetection.level=disabled"
 }
 
-# make_archive JAR JSA: a class-data sharing archive of the classes the relay loads up to its
-# first link and its first UDP session, so that start-up and the first connection map them
-# instead of loading and verifying them. Training, all on 127.0.0.1: a listen-listen relay, a
-# listen-conn relay dialling it with one byte carried through both, and a UDP relay given one
-# datagram. Optional: without the archive (or when it does not match the jar) the JVM starts
-# the slow way.
-make_archive() {
-    local jar=$1 jsa=$2 dir pids=() ports a b2 u
+# make_classlist JAVA JAR OUT: the classes the relay loads up to its first link and its first UDP
+# session. The launcher makes a class-data sharing archive of them (see write_launcher), so that
+# start-up and the first connection map them instead of loading and verifying them. Training,
+# all on 127.0.0.1: a listen-listen relay, a listen-conn relay dialling it with one byte carried
+# through both, and a UDP relay given one datagram.
+make_classlist() {
+    local java=$1 jar=$2 out=$3 dir pids=() ports a b2 u
     dir=$(mktemp -d)
     train() { # NAME ARGS...: a relay that records the classes it loads; its log is $dir/NAME.log
         local name=$1; shift
-        java $(jvm_flags) -XX:TieredStopAtLevel=1 -XX:DumpLoadedClassList="$dir/$name.classlist" -jar "$jar" "$@" \
+        "$java" $(jvm_flags) -XX:TieredStopAtLevel=1 -XX:DumpLoadedClassList="$dir/$name.classlist" -jar "$jar" "$@" \
             >/dev/null 2>"$dir/$name.log" &
         pids+=($!)
     }
@@ -91,14 +103,18 @@ make_archive() {
     sleep 0.5
     kill "${pids[@]}" 2>/dev/null || true
     wait "${pids[@]}" 2>/dev/null || true
-    sort -u "$dir"/*.classlist > "$dir/all.classlist"
-    rm -f "$jsa"
-    if ! java $(jvm_flags) -Xshare:dump -XX:SharedClassListFile="$dir/all.classlist" \
-            -XX:SharedArchiveFile="$jsa" -cp "$jar" >"$dir/dump.log" 2>&1; then
-        echo "build.sh: no class-data archive (start-up will be slower): $(tail -1 "$dir/dump.log")" >&2
-        rm -f "$jsa"
-    fi
+    sort -u "$dir"/*.classlist > "$out"
     rm -rf "$dir"
+}
+
+# make_archive LAUNCHER LIBDIR: the launcher makes the archive when it finds none for its java and its
+# jar's location, so one start does it. Optional: without it the JVM starts the slow way.
+make_archive() {
+    local launcher=$1 lib
+    lib=$(dirname "$(readlink -f "$launcher")")/$2
+    rm -f "$lib/portforward.jsa" "$lib/portforward.jsa.id"
+    "$launcher" --version >/dev/null
+    [ -r "$lib/portforward.jsa.id" ] || echo "build.sh: no class-data archive (start-up will be slower)" >&2
 }
 
 # make_native OUT: libportforward.so, the one native call the relay wants (see src/main/c). Optional:
@@ -119,28 +135,111 @@ make_native() {
     fi
 }
 
-# write_launcher JAR JSA LIB OUT
+# write_launcher OUT LIBDIR [RUNTIME]: LIBDIR (the jar, its archive and libportforward.so) and
+# RUNTIME (a bundled Java, optional) are relative to the launcher's own directory, so the whole
+# tree can be moved; the launcher resolves symlinks to itself first.
 write_launcher() {
-    local jar=$1 jsa=$2 lib=$3 out=$4
-    cat > "$out" <<LAUNCHER
-#!/bin/sh
-# portforward launcher, written by build.sh. Needs java 17+ on the PATH.
-# exec, so that SIGINT/SIGTERM reach the JVM directly.
-jar="$jar"
-[ -r "\$jar" ] || { echo "portforward: \$jar is missing; run build.sh again" >&2; exit 1; }
+    local out=$1 libdir=$2 runtime=${3:-}
+    {
+        echo '#!/bin/sh'
+        echo '# portforward launcher, written by build.sh. Java: the bundled runtime if any, else'
+        echo '# $JAVA_HOME/bin/java, else java on the PATH (17 or later).'
+        echo "libdir='$libdir'"
+        echo "runtime='$runtime'"
+        echo "jvm_flags='$(jvm_flags)'"
+        cat <<'LAUNCHER'
+self=$(readlink -f "$0") || self=$0
+here=${self%/*}
+lib=$(cd "$here/$libdir" 2>/dev/null && pwd -P) || lib="$here/$libdir"
+jar="$lib/portforward.jar"
+[ -r "$jar" ] || { echo "portforward: $jar is missing; run build.sh again" >&2; exit 1; }
+if [ -n "$runtime" ] && [ -x "$here/$runtime/bin/java" ]; then
+    java="$here/$runtime/bin/java"
+elif [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
+    java="$JAVA_HOME/bin/java"
+else
+    java=$(command -v java) || { echo "portforward: no java found: set JAVA_HOME or put java 17 or later on the PATH" >&2; exit 1; }
+fi
+# The class-data archive maps only into the runtime that made it, and (Java 17) only with the
+# jar at the path it had then. Its .id file says which runtime and which path; when they differ
+# (another java, or a tree that was moved or unpacked) it is made again from the class list,
+# once, if this directory may be written; otherwise the relay starts without it and -v says why
+# (-Dportforward.cds).
+jsa="$lib/portforward.jsa"
+real=$(readlink -f "$java")
+release="${real%/bin/java}/release"
+id="unknown $real $jar"
+if [ -r "$release" ]; then
+    sum=$(cksum < "$release")
+    id="${sum%% *} $(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"/\1/p' "$release") $jar"
+fi
+made=$(cat "$jsa.id" 2>/dev/null)
+note="class-data archive $jsa"
+if [ "$id" != "$made" ] && [ -r "$lib/portforward.classlist" ] && [ -w "$lib" ]; then
+    if "$java" $jvm_flags -Xshare:dump -XX:SharedClassListFile="$lib/portforward.classlist" \
+            -XX:SharedArchiveFile="$jsa.$$" -cp "$jar" >/dev/null 2>&1 && mv -f "$jsa.$$" "$jsa"; then
+        printf '%s\n' "$id" > "$jsa.id"
+        made=$id
+        note="class-data archive $jsa, made now for this java and this location"
+    else
+        rm -f "$jsa.$$"
+    fi
+fi
+cds=""
+if [ "$id" = "$made" ]; then
+    cds="-XX:SharedArchiveFile=$jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
+elif [ -r "$jsa.id" ]; then
+    note="class-data archive skipped: $jsa was made for java ${made#* }, this is java ${id#* }, and it could not be made again (may $lib be written? run portforward --version once as its owner)"
+else
+    note="no class-data archive in $lib; start-up is slower (build.sh makes one)"
+fi
 # A secure hop (+s) needs C2: only it compiles AES-GCM to the CPU's AES and carry-less multiply
 # instructions (C1 moved about 20 MB/s, C2 over 1 GB/s). Everything else runs C1 only.
 tier="-XX:TieredStopAtLevel=1"
-for arg in "\$@"; do
-    case "\$arg" in *+[sS]:*|*+[sS]+*|*+[sS][eE][cC][uU][rR][eE]:*|*+[sS][eE][cC][uU][rR][eE]+*) tier="" ;; esac
+for arg in "$@"; do
+    case "$arg" in *+[sS]:*|*+[sS]+*|*+[sS][eE][cC][uU][rR][eE]:*|*+[sS][eE][cC][uU][rR][eE]+*) tier="" ;; esac
 done
-cds=""
-[ -r "$jsa" ] && cds="-XX:SharedArchiveFile=$jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
-exec java $(jvm_flags) \$tier -Dportforward.native="$lib" \\
-  \$cds \${PORTFORWARD_JAVA_OPTS:-} \\
-  -jar "\$jar" "\$@"
+# exec, so that signals reach the JVM directly.
+exec "$java" $jvm_flags $tier -Dportforward.native="$lib/libportforward.so" -Dportforward.cds="$note" \
+  $cds ${PORTFORWARD_JAVA_OPTS:-} -jar "$jar" "$@"
 LAUNCHER
+    } > "$out"
     chmod +x "$out"
+}
+
+# make_dist: the tarball --dist describes. The runtime holds only the modules jdeps finds in the
+# jar, and the crypto provider the secure hop needs; the launcher prefers it to any other Java, and the archive is made by it.
+make_dist() {
+    local version arch name stage home mods tarball
+    version=$(./portforward --version | cut -d' ' -f2)
+    arch=$(uname -m)
+    name="portforward-$version"
+    stage=target/dist/$name
+    home=$(dirname "$(dirname "$(readlink -f "$java_bin")")")
+    command -v jlink >/dev/null || [ -x "$home/bin/jlink" ] || { echo "build.sh: --dist needs jlink (a full JDK)" >&2; exit 1; }
+    [ -d "$home/jmods" ] || { echo "build.sh: --dist needs $home/jmods (Debian: openjdk-17-jdk-headless)" >&2; exit 1; }
+    rm -rf target/dist
+    mkdir -p "$stage/bin" "$stage/lib"
+    mods=$("$home/bin/jdeps" --ignore-missing-deps --print-module-deps --multi-release 17 target/portforward.jar)
+    # jdeps sees no service providers: the secure hop's X25519 comes from jdk.crypto.ec (SunEC).
+    mods="$mods,jdk.crypto.ec"
+    "$home/bin/jlink" --add-modules "$mods" --strip-debug --no-man-pages --no-header-files --compress=2 \
+        --output "$stage/runtime"
+    cp target/portforward.jar "$stage/lib/"
+    [ -r target/libportforward.so ] && cp target/libportforward.so "$stage/lib/"
+    cp target/portforward.1 README.md LICENSE "$stage/"
+    cp target/portforward.classlist "$stage/lib/"
+    write_launcher "$stage/bin/portforward" ../lib ../runtime
+    # The archive is made where the tree is unpacked, by its first start: Java 17 ties an archive
+    # to the jar's absolute path, which is not known here.
+    tarball="target/$name-linux-$arch.tar.gz"
+    tar -czf "$tarball" -C target/dist "$name"
+    echo "built $tarball ($(du -h "$tarball" | cut -f1), runtime modules: $mods)"
+}
+
+# Maven 3.8 writes colour-reset codes even in batch mode and with -Dstyle.color=never.
+mvn_plain() {
+    mvn "$@" 2>&1 | sed 's/\x1b\[[0-9;]*m//g'
 }
 
 cd "$here"
@@ -148,14 +247,20 @@ mkdir -p target
 make_native "$here/target/libportforward.so" # before Maven: the tests load it too
 if [ "$run_tests" = yes ]; then
     # Not quiet: the surefire summary ("Tests run: N, Failures: 0, ...") is the test report.
-    mvn -B --no-transfer-progress "${mvn_flags[@]:2}" package
+    mvn_plain -B --no-transfer-progress "${mvn_flags[@]:2}" package
 else
-    mvn "${mvn_flags[@]}" -DskipTests package
+    mvn_plain "${mvn_flags[@]}" -DskipTests package
 fi
 
-make_archive "$here/target/portforward.jar" "$here/target/portforward.jsa"
-write_launcher "$here/target/portforward.jar" "$here/target/portforward.jsa" "$here/target/libportforward.so" "$here/portforward"
+"$java_bin" -cp target/portforward.jar portforward.cli.ManPage > target/portforward.1
+make_classlist "$java_bin" target/portforward.jar target/portforward.classlist
+write_launcher "$here/portforward" target
+make_archive "$here/portforward" target
 echo "built $here/portforward ($(./portforward --version))"
+
+if [ "$dist" = yes ]; then
+    make_dist
+fi
 
 if [ "$run_tests" = yes ]; then
     src/scenarios/run
@@ -167,8 +272,10 @@ if [ -n "$prefix" ]; then
     cp target/portforward.jar "$prefix/lib/portforward/portforward.jar"
     rm -f "$prefix/lib/portforward/libportforward.so"
     [ -r target/libportforward.so ] && cp target/libportforward.so "$prefix/lib/portforward/libportforward.so"
-    make_archive "$prefix/lib/portforward/portforward.jar" "$prefix/lib/portforward/portforward.jsa"
-    write_launcher "$prefix/lib/portforward/portforward.jar" "$prefix/lib/portforward/portforward.jsa" \
-        "$prefix/lib/portforward/libportforward.so" "$prefix/bin/portforward"
+    cp target/portforward.classlist "$prefix/lib/portforward/"
+    mkdir -p "$prefix/share/man/man1"
+    cp target/portforward.1 "$prefix/share/man/man1/portforward.1"
+    write_launcher "$prefix/bin/portforward" ../lib/portforward
+    make_archive "$prefix/bin/portforward" ../lib/portforward
     echo "installed $prefix/bin/portforward"
 fi

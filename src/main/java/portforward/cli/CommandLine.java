@@ -2,6 +2,7 @@ package portforward.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,32 +41,52 @@ public final class CommandLine {
     /** The environment variable that may hold the secure hop's secret instead of a file. */
     public static final String SECRET_VARIABLE = "PORTFORWARD_SECRET";
 
+    /** Before the options in --help; also the source of the man page (see {@link ManPage}). */
     static final String USAGE = """
             Usage: portforward [options] PROTO SOCK1 SOCK2
                    portforward keygen > FILE
 
+            Arguments:
               PROTO   tcp | udp
               SOCK    METHOD:HOST:PORT
               METHOD  listen | conn, either followed by +s (the secure hop, needs the same secret on both ends)
               HOST    IPv4 address, host name, [IPv6] or [IPv6%zone]; listen also takes 0.0.0.0 and [::]
               PORT    1..65535; listen may take 0 (any free port; the bound port is logged)
 
-            Modes (either order of SOCK1 and SOCK2 means the same, except for conn-conn):
+            Modes:
+              Either order of SOCK1 and SOCK2 means the same, except for conn-conn.
               listen-conn    forward each connection on the listen address to the conn address
               listen-listen  rendezvous relay: pair connections on the two listeners in order of arrival
-              conn-conn      agent: keep --pool connections to SOCK1; when one receives data, dial SOCK2 and join them
+              conn-conn      agent: keep --pool connections to SOCK1; when one receives data, dial SOCK2
+                             and join them
+
+            """;
+
+    /** After the options in --help. */
+    static final String MORE = """
+
+            Exit codes:
+              0  stopped by SIGINT or SIGTERM, or --help and --version
+              1  could not start or stopped by a failure; the log line names the address and the cause
+              2  bad input; one line names the bad value
+
+            Environment:
+              PORTFORWARD_SECRET     the secure hop's secret (a 'portforward keygen' line), if --secret-file is
+                                     not given
+              PORTFORWARD_JAVA_OPTS  more options for the JVM, read by the launcher (for example -Xmx64m)
+
+            Signals:
+              SIGINT, SIGTERM  stop: close the listeners, let open links finish for a moment, exit 0
+              SIGHUP           ignored, with a log line (no configuration to reload yet)
+              SIGUSR1          log one line per forward: links open, bytes each way, UDP sessions, drops
 
             Examples:
               portforward tcp listen:0.0.0.0:8888 conn:10.0.0.5:22
-              portforward tcp listen:0.0.0.0:9000 listen:0.0.0.0:9001      (public relay)
-              portforward tcp conn:relay.example.com:9001 conn:10.0.0.5:22 (agent inside)
-              portforward --secret-file hop.key tcp listen:0.0.0.0:8888 listen+s:0.0.0.0:9999   (secure relay)
+              portforward tcp listen:0.0.0.0:9000 listen:0.0.0.0:9001       (public relay)
+              portforward tcp conn:relay.example.com:9001 conn:10.0.0.5:22  (agent inside)
+              portforward keygen > hop.key                                   (a secret for +s; copy it to the other end)
+              portforward --secret-file hop.key tcp listen:0.0.0.0:8888 listen+s:0.0.0.0:9999  (secure relay)
               portforward --secret-file hop.key tcp conn+s:relay.example.com:9999 conn:10.0.0.5:25
-
-            Environment:
-              PORTFORWARD_SECRET    the secure hop's secret, if --secret-file is not given
-              PORTFORWARD_JAVA_OPTS extra JVM options for the launcher
-
             """;
 
     private final OptionParser parser = new OptionParser(false);
@@ -99,6 +120,14 @@ public final class CommandLine {
                     "auto (epoll where available, else nio), epoll or nio")
             .withRequiredArg().describedAs("NAME").defaultsTo("auto");
     private final OptionSpec<String> positionals = parser.nonOptions("PROTO SOCK1 SOCK2");
+    /** The modes an option means something in; an option not named here applies to every mode. */
+    private final Map<OptionSpec<?>, List<String>> scopes = Map.of(
+            connectTimeout, List.of("tcp listen-conn", "tcp conn-conn"),
+            pairTimeout, List.of("tcp listen-listen", "udp listen-listen", "udp conn-conn"),
+            pool, List.of("tcp conn-conn", "udp conn-conn"),
+            udpTimeout, List.of("udp listen-conn", "udp listen-listen", "udp conn-conn"),
+            maxSessions, List.of("udp listen-conn", "udp listen-listen", "udp conn-conn"),
+            heartbeat, List.of("tcp listen-conn", "tcp listen-listen", "tcp conn-conn"));
 
     public Parsed parse(String... args) throws BadInputException {
         return parse(System.getenv(), args);
@@ -138,8 +167,8 @@ public final class CommandLine {
         }
         Protocol protocol = Protocol.parse(words.get(0)).orElseThrow(
                 () -> new BadInputException("unknown protocol '" + words.get(0) + "' (use tcp or udp)"));
-        Endpoint first = Endpoint.parse(words.get(1));
-        Endpoint second = Endpoint.parse(words.get(2));
+        Endpoint first = endpoint(words.get(1));
+        Endpoint second = endpoint(words.get(2));
         if (protocol == Protocol.UDP && (first.isSecure() || second.isSecure())) {
             throw new BadInputException("'" + (first.isSecure() ? first : second) + "': the secure hop carries tcp only"
                     + " for now (udp over +s is not built yet)");
@@ -149,6 +178,8 @@ public final class CommandLine {
                 options.valueOf(connectTimeout).duration(), options.valueOf(pairTimeout).duration(),
                 options.valueOf(pool), options.valueOf(udpTimeout).duration(), options.valueOf(maxSessions),
                 secret, options.valueOf(heartbeat).duration());
+        checkScopes(options, spec);
+        SpecChecks.noLoop(spec);
         LogSetup.Verbosity verbosity = options.has(verbose) ? LogSetup.Verbosity.VERBOSE
                 : options.has(quiet) ? LogSetup.Verbosity.QUIET : LogSetup.Verbosity.NORMAL;
         return new Parsed(false, false, spec, verbosity, transportName);
@@ -190,6 +221,30 @@ public final class CommandLine {
                 + SECRET_VARIABLE + " (make one with 'portforward keygen > FILE', and copy it to the other end)");
     }
 
+    private static Endpoint endpoint(String text) throws BadInputException {
+        SpecChecks.notUrl(text);
+        Endpoint endpoint = Endpoint.parse(text);
+        SpecChecks.zoneExists(endpoint);
+        return endpoint;
+    }
+
+    private void checkScopes(OptionSet options, RelaySpec spec) throws BadInputException {
+        String mode = mode(spec);
+        for (Map.Entry<OptionSpec<?>, List<String>> scope : scopes.entrySet()) {
+            if (options.has(scope.getKey()) && !scope.getValue().contains(mode)) {
+                throw new BadInputException("--" + scope.getKey().options().get(0) + " does not apply to " + mode
+                        + " (it is for " + String.join(", ", scope.getValue()) + ")");
+            }
+        }
+    }
+
+    /** "udp listen-conn": the protocol and the (role, role) pair, either order of listen and conn. */
+    static String mode(RelaySpec spec) {
+        boolean a = spec.first().isListen();
+        boolean b = spec.second().isListen();
+        return spec.protocol().word() + " " + (a && b ? "listen-listen" : a || b ? "listen-conn" : "conn-conn");
+    }
+
     private static String describe(OptionException e) {
         if (e.getCause() instanceof ValueConversionException conversion) {
             String option = e.options().isEmpty() ? "" : "--" + e.options().get(0) + ": ";
@@ -209,12 +264,18 @@ public final class CommandLine {
     }
 
     public void printHelp(PrintStream out) {
-        out.print(USAGE);
-        parser.formatHelpWith(new BuiltinHelpFormatter(110, 2));
+        out.print(helpText());
+    }
+
+    /** The whole of --help. */
+    String helpText() {
+        StringWriter options = new StringWriter();
+        parser.formatHelpWith(new HelpFormat());
         try {
-            parser.printHelpOn(out);
+            parser.printHelpOn(options);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+        return USAGE + options + MORE;
     }
 }

@@ -16,6 +16,8 @@ import java.util.logging.Logger;
 
 /** Timestamped one-line logs on stderr; Netty's own chatter only at warning unless -v. */
 public final class LogSetup {
+    /** Lines shown at every verbosity, -q included: what the user needs or asked for. */
+    static final Logger NOTICE = Logger.getLogger("portforward.notice");
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private LogSetup() {
@@ -38,6 +40,7 @@ public final class LogSetup {
             case VERBOSE -> Level.FINE;
         };
         Logger.getLogger("portforward").setLevel(ours);
+        NOTICE.setLevel(verbosity == Verbosity.VERBOSE ? Level.FINE : Level.INFO);
         Logger.getLogger("io.netty").setLevel(verbosity == Verbosity.VERBOSE ? Level.INFO : Level.WARNING);
     }
 

@@ -13,11 +13,11 @@ import portforward.endpoint.Defaults;
 import portforward.forward.Forwarder;
 import portforward.forward.Forwarders;
 import portforward.forward.RelayContext;
+import portforward.forward.Show;
 import portforward.forward.StartException;
 import portforward.hop.Secret;
 import portforward.hop.secure.Warmup;
 import portforward.transport.Transport;
-import sun.misc.Signal;
 
 /** The entry point: parse, start, run until SIGINT or SIGTERM. */
 public final class Main {
@@ -57,6 +57,10 @@ public final class Main {
             return 0;
         }
         LogSetup.configure(parsed.verbosity(), err);
+        String classData = System.getProperty("portforward.cds"); // the launcher's word on its archive
+        if (classData != null) {
+            LOG.fine(classData);
+        }
         Transport transport;
         try {
             transport = switch (parsed.transport()) {
@@ -75,6 +79,7 @@ public final class Main {
                 Warmup.start();
             }
             Forwarder forwarder = Forwarders.of(context);
+            Signals.install(stop, context); // before the first log line a test or script may wait for
             try {
                 forwarder.start();
             } catch (StartException e) {
@@ -82,7 +87,11 @@ public final class Main {
                 return 1;
             }
             LOG.fine(() -> "transport " + transport);
-            onSignals(stop);
+            if (parsed.verbosity() == LogSetup.Verbosity.QUIET) {
+                // The "listening on" lines are INFO; a port the system chose must still be known.
+                forwarder.boundAddresses().forEach(a -> LogSetup.NOTICE.info(
+                        () -> "listening on " + parsed.spec().protocol().word() + " " + Show.address(a)));
+            }
             stop.await();
             LOG.info("stopping");
             forwarder.stop(Defaults.SHUTDOWN_GRACE).await(Defaults.SHUTDOWN_GRACE.toMillis() + 200);
@@ -92,16 +101,6 @@ public final class Main {
             return 0;
         } finally {
             group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).awaitUninterruptibly(500);
-        }
-    }
-
-    private static void onSignals(CountDownLatch stop) {
-        for (String name : new String[] {"INT", "TERM"}) {
-            try {
-                Signal.handle(new Signal(name), signal -> stop.countDown());
-            } catch (IllegalArgumentException e) {
-                LOG.fine(() -> "cannot handle SIG" + name + ": " + e.getMessage());
-            }
         }
     }
 

@@ -49,13 +49,18 @@ public final class AgentPool {
         return loop;
     }
 
+    /** Runs {@code task} on the pool's loop, unless that loop is stopping (then the pool is too). */
+    public void execute(Runnable task) {
+        LoopTasks.execute(loop, task);
+    }
+
     public void start(Opener opener) {
         this.opener = opener;
-        loop.execute(this::fill);
+        LoopTasks.execute(loop, this::fill);
     }
 
     public void stop() {
-        loop.execute(() -> {
+        LoopTasks.execute(loop, () -> {
             stopped = true;
             idle.forEach(Channel::close);
             events.pooled(-idle.size());
@@ -76,7 +81,7 @@ public final class AgentPool {
      * {@code stillIdle} is false when the member was already taken or closed.
      */
     public void opened(Future<Channel> f, boolean stillIdle) {
-        onLoop(() -> {
+        LoopTasks.execute(loop, () -> {
             opening--;
             if (!f.isSuccess()) {
                 retryLater(Show.cause(f.cause()));
@@ -96,7 +101,7 @@ public final class AgentPool {
 
     /** A member left the pool: taken by a client, or closed while idle ({@code failure} if too soon). */
     public void left(Channel channel, String failureCause) {
-        onLoop(() -> {
+        LoopTasks.execute(loop, () -> {
             if (!idle.remove(channel)) {
                 return;
             }
@@ -108,13 +113,6 @@ public final class AgentPool {
         });
     }
 
-    /** Reports that come in while the process shuts its loops down have nobody left to tell. */
-    private void onLoop(Runnable report) {
-        if (!loop.isShuttingDown()) {
-            loop.execute(report);
-        }
-    }
-
     private void retryLater(String cause) {
         if (stopped || retryScheduled) {
             return;
@@ -122,7 +120,7 @@ public final class AgentPool {
         retryScheduled = true;
         Duration delay = backoff.next();
         log.warning(() -> failure + ": " + cause + "; retrying in " + Show.seconds(delay.toNanos()));
-        loop.schedule(() -> {
+        LoopTasks.schedule(loop, () -> {
             retryScheduled = false;
             fill();
         }, delay.toMillis(), TimeUnit.MILLISECONDS);

@@ -39,12 +39,24 @@ public final class Listeners {
         context.transport().streamSendBuffer().ifPresent(bytes -> bootstrap.childOption(ChannelOption.SO_SNDBUF, bytes));
         ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
         if (!bound.isSuccess()) {
-            throw new StartException("cannot listen on " + endpoint.address() + ": " + Show.cause(bound.cause()));
+            throw new StartException("cannot listen on " + endpoint.address() + ": " + bindFailure(endpoint, bound.cause()));
         }
         Channel server = bound.channel();
         // Added after the acceptor, which already pauses accepting for a second on an error.
         server.pipeline().addLast(new AcceptErrors(Show.address(server.localAddress())));
         return server;
+    }
+
+    /** Why a bind failed, with what to do for the two failures a newcomer meets first. */
+    public static String bindFailure(Endpoint endpoint, Throwable cause) {
+        String why = Show.cause(cause);
+        if (why.contains("permission denied") && endpoint.port() > 0 && endpoint.port() < 1024) {
+            return why + " (ports below 1024 need root or CAP_NET_BIND_SERVICE)";
+        }
+        if (why.contains("cannot assign requested address")) {
+            return why + " ('" + endpoint.host() + "' is not an address of this host; `ip -br addr` lists them)";
+        }
+        return why;
     }
 
     public static InetSocketAddress resolveListen(Endpoint endpoint) throws StartException {

@@ -23,7 +23,7 @@ public final class RelayStats {
     public enum SessionEnd { IDLE, TARGET_FAILED, SOCKET_CLOSED, SHUTDOWN }
 
     /** Why a datagram was dropped. */
-    public enum Drop { TABLE_FULL, HOLD_FULL, BACKLOGGED, UNDELIVERED }
+    public enum Drop { KNOCK, TABLE_FULL, HOLD_FULL, BACKLOGGED, UNDELIVERED }
 
     /** Why a connection or session stopped waiting for a partner without being paired. */
     public enum Unpaired { CLIENT_LEFT, NO_PARTNER, SHUTDOWN }
@@ -132,6 +132,18 @@ public final class RelayStats {
 
     public long connectFailures() {
         return connectFailures.sum();
+    }
+
+    /**
+     * The SIGUSR1 line: "2 links open, 15 closed; closed ones carried 1.2 MiB forward, 30.0 MiB
+     * back". Bytes are added as links and sessions close, so they are those of closed ones.
+     */
+    public String summary(boolean udp) {
+        long closed = udp ? sessionsClosed() : linksClosed();
+        long open = udp ? activeSessions() : activeLinks();
+        return Show.count(open, udp ? "session" : "link") + " open, " + closed + " closed; closed ones carried "
+                + Show.bytes(bytesToTarget()) + " forward, " + Show.bytes(bytesToClient()) + " back"
+                + (udp ? "; " + Show.count(dropped(), "datagram") + " dropped" : "");
     }
 
     /** A secure hop this relay dialled finished its handshake, or failed to. */

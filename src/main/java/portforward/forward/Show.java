@@ -62,6 +62,11 @@ public final class Show {
     }
 
     /** One decimal, as "%.1f" would print it; by hand, because String.format costs more than a link. */
+    /** "1 connection", "4 connections": {@code noun} with an s unless there is exactly one. */
+    public static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
     public static String bytes(long n) {
         if (n < 1024) {
             return n + " B";

@@ -62,6 +62,16 @@ class CommandLineTest {
         "tcp listen:1.2.3.4:1 conn:1.2.3.4:2 --connect-timeout    | option '--connect-timeout' needs a value",
         "-v -q tcp listen:1.2.3.4:1 conn:1.2.3.4:2                | -v and -q contradict each other",
         "--transport kqueue tcp listen:1.2.3.4:1 conn:1.2.3.4:2   | unknown transport 'kqueue'",
+        "tcp listen:127.0.0.1:8000 conn:http://127.0.0.1:8000     | portforward takes HOST:PORT, not a URL",
+        "tcp listen:[fe80::1%nosuchif0]:80 conn:127.0.0.1:9       | no interface named 'nosuchif0'",
+        "tcp listen:127.0.0.1:8000 conn:127.0.0.1:8000            | 'conn:127.0.0.1:8000' is the relay's own listen address",
+        "udp conn:localhost:53 listen:0.0.0.0:53                  | 'conn:localhost:53' is the relay's own listen address",
+        "tcp listen:[::]:8000 conn:[::1]:8000                     | 'conn:[::1]:8000' is the relay's own listen address",
+        "tcp listen:127.0.0.1:9000 listen:0.0.0.0:9000            | are the same address",
+        "udp listen:1.2.3.4:1 conn:1.2.3.4:2 --pool 3             | --pool does not apply to udp listen-conn (it is for tcp conn-conn, udp conn-conn)",
+        "tcp listen:1.2.3.4:1 conn:1.2.3.4:2 --max-sessions 10    | --max-sessions does not apply to tcp listen-conn",
+        "tcp conn:1.2.3.4:1 conn:1.2.3.4:2 --pair-timeout 5       | --pair-timeout does not apply to tcp conn-conn",
+        "udp listen:1.2.3.4:1 listen:1.2.3.4:2 --connect-timeout 5 | --connect-timeout does not apply to udp listen-listen",
     })
     void badInputIsExitCode2WithOneLineNamingTheValueAndAHint(String line, String expected) {
         Outcome o = run(line.isBlank() ? new String[0] : line.trim().split("\\s+"));
@@ -100,13 +110,13 @@ class CommandLineTest {
     @Test
     void optionsMayStandAfterThePositionalsAndWordsAreCaseInsensitive() throws Exception {
         RelaySpec spec = new CommandLine().parse("UDP", "Listen:[fe80::1%lo]:0", "CONN:host.example:53",
-                "--udp-timeout", "2.5", "--pool", "8", "-q").spec();
+                "--udp-timeout", "2.5", "--max-sessions", "8", "-q").spec();
         assertEquals(Role.LISTEN, spec.first().role());
         assertEquals("fe80::1%lo", spec.first().host());
         assertEquals(0, spec.first().port());
         assertEquals("host.example", spec.second().host());
         assertEquals(Duration.ofMillis(2500), spec.udpTimeout());
-        assertEquals(8, spec.pool());
+        assertEquals(8, spec.maxSessions());
         assertEquals(Duration.ofSeconds(10), spec.connectTimeout());
     }
 
@@ -119,6 +129,15 @@ class CommandLineTest {
                     o.err());
             assertTrue(o.err().strip().lines().count() == 1, o.err());
         }
+    }
+
+    @Test
+    void aListenAddressOfAnotherHostIsExitCode1SayingSo() {
+        // 192.0.2.1 is reserved for documentation: no interface has it, and binding sends nothing.
+        Outcome o = run("tcp", "listen:192.0.2.1:0", "conn:127.0.0.1:9");
+        assertEquals(1, o.code(), o.err());
+        assertTrue(o.err().contains("cannot listen on 192.0.2.1:0: cannot assign requested address"
+                + " ('192.0.2.1' is not an address of this host"), o.err());
     }
 
     @Test

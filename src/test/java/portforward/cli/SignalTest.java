@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.Socket;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,6 +34,27 @@ class SignalTest {
                 assertTrue(relay.process().waitFor(30, TimeUnit.SECONDS), "still running 30 s after SIG" + signal);
                 assertEquals(0, relay.process().exitValue());
                 assertEquals(0, Sockets.readToEnd(client).length, "the open link ends with a clean close");
+            }
+        }
+    }
+
+    /** -q: the bound port, the ignored SIGHUP and the SIGUSR1 summary are shown all the same. */
+    @Test
+    void hangUpIsIgnoredAndUser1LogsTheSummary() throws Exception {
+        try (TcpServer echo = TcpServer.echo();
+                RelayProcess relay = RelayProcess.start(null, "-q", "tcp", "listen:127.0.0.1:0",
+                        "conn:127.0.0.1:" + echo.port())) {
+            try (Socket client = Sockets.connect(relay.listeningPort())) {
+                Sockets.send(client, "ping");
+                assertEquals("ping", Sockets.readText(client, 4));
+                relay.signal("HUP");
+                relay.await(Pattern.compile("INFO  SIGHUP ignored"));
+                relay.signal("USR1");
+                relay.await(Pattern.compile("INFO  tcp listen:127\\.0\\.0\\.1:0 conn:127\\.0\\.0\\.1:\\d+: 1 link open, 0 closed"));
+                assertTrue(relay.process().isAlive());
+                relay.signal("TERM");
+                assertTrue(relay.process().waitFor(20, TimeUnit.SECONDS));
+                assertEquals(0, relay.process().exitValue());
             }
         }
     }

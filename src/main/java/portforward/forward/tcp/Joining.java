@@ -35,7 +35,7 @@ final class Joining {
         long started = System.nanoTime();
         connect.apply(in).addListener((FutureListener<Channel>) dialed -> {
             if (!dialed.isSuccess()) {
-                LOG.info(() -> "link " + id + " closed (target " + target.address() + ": " + Show.cause(dialed.cause())
+                LOG.warning(() -> "link " + id + " closed (target " + target.address() + ": " + Show.cause(dialed.cause())
                         + ") after " + Show.seconds(System.nanoTime() - started) + ": " + side + " "
                         + Show.address(in.remoteAddress()));
                 Link.abort(in);

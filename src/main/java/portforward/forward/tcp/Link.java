@@ -59,6 +59,7 @@ final class Link {
      */
     static void join(RelayContext context, long id, Channel a, Channel b, Holding.Held fromA, Holding.Held fromB) {
         Link link = new Link(context, id, a, b);
+        
         LOG.info(() -> "link " + id + " open: " + Show.address(a.remoteAddress()) + " <-> "
                 + Show.address(b.remoteAddress()));
         context.events().linkOpened();
@@ -207,6 +208,7 @@ final class Link {
         }
         closed = true;
         countFromKernel();
+
         for (Channel ch : new Channel[] {a, b}) {
             if (abort) {
                 abort(ch);

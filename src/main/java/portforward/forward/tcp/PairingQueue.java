@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import portforward.forward.RelayContext;
 import portforward.forward.RelayStats.Unpaired;
@@ -111,7 +112,9 @@ final class PairingQueue {
                 return;
             }
             cancelTimeout();
-            LOG.info(() -> "waiting connection from " + Show.address(channel.remoteAddress()) + " dropped: " + why);
+            // Without bytes it is most likely an agent's idle pool connection, which the agent renews.
+            LOG.log(holdsBytes() ? Level.INFO : Level.FINE,
+                    () -> "waiting connection from " + Show.address(channel.remoteAddress()) + " dropped: " + why);
             context.events().waitingDropped(reason);
             Link.abort(channel); // its held bytes are released as it closes
         }

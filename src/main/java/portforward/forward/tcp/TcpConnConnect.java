@@ -12,6 +12,7 @@ import portforward.endpoint.Endpoint;
 import portforward.forward.Agent;
 import portforward.forward.AgentPool;
 import portforward.forward.RelayContext;
+import portforward.forward.Show;
 import portforward.forward.StartException;
 import portforward.hop.secure.Opened;
 
@@ -39,7 +40,7 @@ public final class TcpConnConnect implements Agent {
 
     @Override
     public void start() throws StartException {
-        LOG.info(() -> "agent keeping " + context.spec().pool() + " connections to " + relay.address()
+        LOG.info(() -> "agent keeping " + Show.count(context.spec().pool(), "connection") + " to " + relay.address()
                 + ", forwarding to " + target.address());
         pool.start(this::open);
     }

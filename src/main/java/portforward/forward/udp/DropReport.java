@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.logging.Logger;
+import portforward.forward.LoopTasks;
 import portforward.forward.RelayStats;
 import portforward.forward.RelayStats.Drop;
 
@@ -19,19 +20,28 @@ final class DropReport {
     private static final Logger LOG = Logger.getLogger("portforward.udp");
     static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
+    /** Why a datagram was not forwarded; a session's closing line counts each by its label. */
     enum Reason {
-        TABLE_FULL(Drop.TABLE_FULL, "refused, session table full"),
+        /** A lone 0x00 taken as a knock (see {@link Knock}): expected, so never warned about. */
+        KNOCK(Drop.KNOCK, "knock", "knock"),
+        TABLE_FULL(Drop.TABLE_FULL, "refused, session table full", "refused"),
         HOLD_FULL(Drop.HOLD_FULL, "held for an unpaired or connecting session beyond " + HeldDatagrams.MAX_DATAGRAMS
-                + " datagrams or " + HeldDatagrams.MAX_BYTES / 1024 + " KiB"),
-        BACKLOGGED(Drop.BACKLOGGED, "socket send buffer full"),
-        UNDELIVERED(Drop.UNDELIVERED, "still held when the session ended");
+                + " datagrams or " + HeldDatagrams.MAX_BYTES / 1024 + " KiB", "over the hold limit"),
+        BACKLOGGED(Drop.BACKLOGGED, "socket send buffer full", "send buffer full"),
+        UNDELIVERED(Drop.UNDELIVERED, "still held when the session ended", "undelivered");
 
         private final Drop counted;
         private final String words;
+        private final String label;
 
-        Reason(Drop counted, String words) {
+        Reason(Drop counted, String words, String label) {
             this.counted = counted;
             this.words = words;
+            this.label = label;
+        }
+
+        String label(long n) {
+            return this == KNOCK && n != 1 ? "knocks" : label;
         }
     }
 
@@ -49,14 +59,16 @@ final class DropReport {
     }
 
     void count(Reason reason, long datagrams) {
-        if (datagrams <= 0) {
+        if (datagrams <= 0 || reason == Reason.KNOCK) {
             return;
         }
         counts.addAndGet(reason.ordinal(), datagrams);
         stats.dropped(reason.counted, datagrams);
         if (scheduled.compareAndSet(false, true)) {
             long wait = Math.max(0, lastReportNanos.get() + INTERVAL_NANOS - System.nanoTime());
-            executor.schedule(this::report, wait, TimeUnit.NANOSECONDS);
+            if (LoopTasks.schedule(executor, this::report, wait, TimeUnit.NANOSECONDS).isEmpty()) {
+                report(); // stopping: say it now, there will be no later
+            }
         }
     }
 

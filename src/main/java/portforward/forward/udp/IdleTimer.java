@@ -4,6 +4,7 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import portforward.forward.LoopTasks;
 
 /**
  * Ends a session after a stretch with no traffic, however long it has lived. Traffic only stamps
@@ -42,7 +43,8 @@ final class IdleTimer {
     }
 
     private void arm(long delayNanos) {
-        check = loop.schedule(this::check, delayNanos, TimeUnit.NANOSECONDS);
+        // A loop that is stopping ends every session anyway: nothing to time.
+        check = LoopTasks.schedule(loop, this::check, delayNanos, TimeUnit.NANOSECONDS).orElse(null);
     }
 
     private void check() {

@@ -48,7 +48,9 @@ final class PoolSocket extends ChannelInboundHandlerAdapter {
         context.track(channel);
         knock(channel);
         long every = knockInterval.toNanos();
-        knocking = loop.scheduleAtFixedRate(() -> knock(channel), every, every, TimeUnit.NANOSECONDS);
+        if (!loop.isShuttingDown()) { // a socket that connects as the agent stops has nobody to knock for
+            knocking = loop.scheduleAtFixedRate(() -> knock(channel), every, every, TimeUnit.NANOSECONDS);
+        }
     }
 
     private static void knock(Channel channel) {

@@ -74,7 +74,8 @@ final class RendezvousPair {
         }
         ended = true;
         idle.cancel();
-        traffic.dropped(a.dropped() + b.dropped());
+        traffic.droppedBefore(a.dropped());
+        traffic.droppedBefore(b.dropped());
         onEnd.accept(this);
         long nanos = System.nanoTime() - startNanos;
         LOG.info(() -> "session " + id + " closed (" + reason + ") after " + Show.seconds(nanos) + ": "

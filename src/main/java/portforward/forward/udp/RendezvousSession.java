@@ -23,8 +23,11 @@ final class RendezvousSession {
     private final HeldDatagrams held = new HeldDatagrams();
     private final IdleTimer waiting;
     private final long arrivedNanos = System.nanoTime();
+    private final DropCounts dropped = new DropCounts();
     private RendezvousPair pair;
-    private long dropped;
+    /** Opened by a knock: an agent's pool socket, which knocks again until it is paired. */
+    private boolean knocking;
+    private boolean first = true;
 
     /** {@code unpaired} runs if no partner comes within --pair-timeout of the last datagram or knock. */
     RendezvousSession(Caller caller, Peer peer, EventLoop loop, Duration pairTimeout, DropReport drops,
@@ -48,8 +51,10 @@ final class RendezvousSession {
     }
 
     /**
-     * A datagram from this client; taken, whatever becomes of it. Until the session is paired a
-     * lone 0x00 is a knock, which only keeps the session waiting; once paired, every byte is data.
+     * A datagram from this client; taken, whatever becomes of it. A session whose first datagram
+     * is a lone 0x00 is an agent's pool socket: that and each lone 0x00 it sends until it is paired
+     * are knocks, which keep it waiting and go nowhere. Any other session never knocks, and once
+     * paired every datagram is data.
      */
     void received(ByteBuf datagram) {
         if (pair != null) {
@@ -57,10 +62,13 @@ final class RendezvousSession {
             return;
         }
         waiting.touch();
-        if (Knock.is(datagram)) {
+        knocking |= first && Knock.is(datagram);
+        first = false;
+        if (knocking && Knock.is(datagram)) {
             datagram.release();
+            dropped.add(DropReport.Reason.KNOCK, 1);
         } else if (!held.offer(datagram)) {
-            dropped++;
+            dropped.add(DropReport.Reason.HOLD_FULL, 1);
             drops.count(DropReport.Reason.HOLD_FULL);
         }
     }
@@ -81,7 +89,7 @@ final class RendezvousSession {
     }
 
     /** Datagrams dropped so far: while waiting, and the held ones if it never pairs. */
-    long dropped() {
+    DropCounts dropped() {
         return dropped;
     }
 
@@ -89,7 +97,7 @@ final class RendezvousSession {
     void abandon() {
         waiting.cancel();
         int lost = held.discard();
-        dropped += lost;
+        dropped.add(DropReport.Reason.UNDELIVERED, lost);
         drops.count(DropReport.Reason.UNDELIVERED, lost);
     }
 }

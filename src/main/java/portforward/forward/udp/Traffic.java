@@ -10,7 +10,7 @@ final class Traffic {
     private long bytesToB;
     private long datagramsToA;
     private long bytesToA;
-    private long dropped;
+    private final DropCounts dropped = new DropCounts();
 
     /** Sends {@code datagram} (taken) to {@code to}, side B or A, and counts it as carried or dropped. */
     void send(ByteBuf datagram, Peer to, boolean toB, DropReport drops) {
@@ -18,8 +18,7 @@ final class Traffic {
         if (to.send(datagram)) {
             carried(toB, bytes);
         } else {
-            dropped(1);
-            drops.count(DropReport.Reason.BACKLOGGED);
+            dropped(DropReport.Reason.BACKLOGGED, 1, drops);
         }
     }
 
@@ -38,19 +37,25 @@ final class Traffic {
         stats.sessionClosed(why, bytesToB, bytesToA);
     }
 
-    void dropped(long datagrams) {
-        dropped += datagrams;
+    /** Counts {@code datagrams} not forwarded, here and (unless they are knocks) in the warning. */
+    void dropped(DropReport.Reason reason, long datagrams, DropReport drops) {
+        dropped.add(reason, datagrams);
+        drops.count(reason, datagrams);
     }
 
-    long dropped() {
+    void droppedBefore(DropCounts earlier) {
+        dropped.addAll(earlier);
+    }
+
+    DropCounts dropped() {
         return dropped;
     }
 
-    /** "3 datagrams (120 B) to b, 1 datagram (80 B) to a, 0 dropped". */
+    /** "3 datagrams (120 B) to b, 1 datagram (80 B) to a, 1 dropped (1 knock)". */
     String describe(String a, String b) {
         return datagrams(datagramsToB) + " (" + Show.bytes(bytesToB) + ") to " + b + ", "
                 + datagrams(datagramsToA) + " (" + Show.bytes(bytesToA) + ") to " + a + ", "
-                + dropped + " dropped";
+                + dropped.describe();
     }
 
     static String datagrams(long n) {

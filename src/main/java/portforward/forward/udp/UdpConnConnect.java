@@ -11,6 +11,7 @@ import portforward.endpoint.Endpoint;
 import portforward.forward.Agent;
 import portforward.forward.AgentPool;
 import portforward.forward.RelayContext;
+import portforward.forward.Show;
 import portforward.forward.StartException;
 
 /**
@@ -44,7 +45,7 @@ public final class UdpConnConnect implements Agent {
 
     @Override
     public void start() throws StartException {
-        LOG.info(() -> "agent keeping " + context.spec().pool() + " udp sockets to " + relay.address()
+        LOG.info(() -> "agent keeping " + Show.count(context.spec().pool(), "udp socket") + " to " + relay.address()
                 + " (knocking every " + IdleTimer.describe(knockInterval) + "), forwarding to " + target.address());
         pool.start(this::open);
     }
@@ -79,7 +80,7 @@ public final class UdpConnConnect implements Agent {
      * once, until a datagram from the relay shows it is back; the sockets keep knocking.
      */
     void refused(String cause) {
-        pool.loop().execute(() -> {
+        pool.execute(() -> {
             if (!refusalReported) {
                 refusalReported = true;
                 LOG.warning(() -> "relay " + relay.address() + " refused a knock (" + cause + "); still knocking every "
@@ -89,6 +90,6 @@ public final class UdpConnConnect implements Agent {
     }
 
     void answered() {
-        pool.loop().execute(() -> refusalReported = false);
+        pool.execute(() -> refusalReported = false);
     }
 }

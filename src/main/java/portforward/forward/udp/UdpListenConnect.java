@@ -81,7 +81,7 @@ public final class UdpListenConnect implements Forwarder {
             InetSocketAddress client = packet.sender();
             Optional<UdpSession> known = table.get(client);
             if (known.isPresent()) {
-                deliver(known.get(), packet.content());
+                known.get().fromClient(packet.content());
                 return;
             }
             Optional<UdpSession> opened = table.open(client, c -> new UdpSession(context, loop,
@@ -90,18 +90,13 @@ public final class UdpListenConnect implements Forwarder {
                 packet.release();
                 return;
             }
-            deliver(opened.get(), packet.content());
-            opened.get().connect();
-        }
-
-        /** Up to the first real datagram, a lone 0x00 is a knock: it keeps the session, and goes nowhere. */
-        private void deliver(UdpSession session, ByteBuf datagram) {
-            if (!session.carriedAny() && Knock.is(datagram)) {
-                datagram.release();
-                session.knocked();
-                return;
+            // Only the first datagram of a new session can be a knock; every later one is data.
+            if (Knock.is(packet.content())) {
+                opened.get().knocked(packet.content());
+            } else {
+                opened.get().fromClient(packet.content());
             }
-            session.fromClient(datagram);
+            opened.get().connect();
         }
 
         @Override

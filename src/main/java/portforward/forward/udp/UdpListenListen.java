@@ -106,15 +106,15 @@ public final class UdpListenListen implements Forwarder {
         });
     }
 
-    /** A session leaves without a partner; it says so at info level only if that lost datagrams. */
+    /** A session leaves without a partner; it says so at info level only if that lost data (not knocks). */
     private void unpaired(RendezvousSession session, Unpaired why, String reason) {
         boolean wasWaiting = waiting.get(session.caller().side()).remove(session);
         table.remove(session.caller(), session);
         session.abandon();
         long nanos = System.nanoTime() - session.arrivedNanos();
-        LOG.log(session.dropped() > 0 ? Level.INFO : Level.FINE, () -> "unpaired session "
+        LOG.log(session.dropped().lost() > 0 ? Level.INFO : Level.FINE, () -> "unpaired session "
                 + Show.address(session.peer().address()) + " closed (" + reason + ") after " + Show.seconds(nanos)
-                + ": " + session.dropped() + " dropped");
+                + ": " + session.dropped().describe());
         if (wasWaiting) {
             context.events().waitingDropped(why);
         }

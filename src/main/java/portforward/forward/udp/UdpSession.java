@@ -9,6 +9,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramPacket;
 import java.time.Duration;
 import java.util.function.Consumer;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import portforward.endpoint.Endpoint;
 import portforward.forward.RelayContext;
@@ -38,7 +39,6 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
     private Channel channel;
     private Peer toTarget;
     private boolean connected;
-    private boolean carried;
     private boolean ended;
     private long errors;
     private String lastError = "";
@@ -71,7 +71,7 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
 
     private void connected(ChannelFuture f) {
         if (!f.isSuccess()) {
-            end(SessionEnd.TARGET_FAILED, "target " + target.address() + ": " + Show.cause(f.cause()));
+            end(SessionEnd.TARGET_FAILED, "target " + target.address() + ": " + Show.cause(f.cause()), Level.WARNING);
             return;
         }
         if (ended || context.stopping()) {
@@ -84,7 +84,7 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
         toTarget = Peer.connected(channel);
         connected = true;
         LOG.info(() -> "session " + id + " open: " + Show.address(client.address()) + " <-> "
-                + Show.address(toTarget.address()) + " (from " + Show.address(channel.localAddress()) + ")");
+                + Show.address(toTarget.address()) + " (the target sees " + Show.address(channel.localAddress()) + ")");
         connecting.drainTo(this::sendToTarget);
     }
 
@@ -96,7 +96,6 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
             return;
         }
         idle.touch();
-        carried = true;
         if (!connected) {
             if (!connecting.offer(datagram)) {
                 drop(DropReport.Reason.HOLD_FULL, 1);
@@ -106,14 +105,11 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
         sendToTarget(datagram);
     }
 
-    /** The client knocked: it is still there, though it sent nothing to carry. */
-    void knocked() {
+    /** The client opened the session with a knock (taken): counted, forwarded nowhere. */
+    void knocked(ByteBuf knock) {
+        knock.release();
         idle.touch();
-    }
-
-    /** Whether any datagram from the client has been taken as data (after which 0x00 is data too). */
-    boolean carriedAny() {
-        return carried;
+        drop(DropReport.Reason.KNOCK, 1);
     }
 
     private void sendToTarget(ByteBuf datagram) {
@@ -145,12 +141,15 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
     }
 
     private void drop(DropReport.Reason reason, long datagrams) {
-        traffic.dropped(datagrams);
-        drops.count(reason, datagrams);
+        traffic.dropped(reason, datagrams, drops);
     }
 
-    /** Ends the session once: closes its socket, drops what is still held, and says so. */
     void end(SessionEnd why, String reason) {
+        end(why, reason, Level.INFO);
+    }
+
+    /** Ends the session once: closes its socket, drops what is still held, and says so at {@code level}. */
+    private void end(SessionEnd why, String reason, Level level) {
         if (ended) {
             return;
         }
@@ -164,7 +163,7 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
         long nanos = System.nanoTime() - startNanos;
         String targetName = connected ? Show.address(toTarget.address()) : target.address();
         String errorNote = errors == 0 ? "" : ", " + errors + " error" + (errors == 1 ? "" : "s") + " (" + lastError + ")";
-        LOG.info(() -> "session " + id + " closed (" + reason + ") after " + Show.seconds(nanos) + ": "
+        LOG.log(level, () -> "session " + id + " closed (" + reason + ") after " + Show.seconds(nanos) + ": "
                 + traffic.describe(Show.address(client.address()), targetName) + errorNote);
         traffic.closed(context.events(), why);
     }

@@ -51,7 +51,8 @@ final class UdpSockets {
                 .channelFactory(context.transport().datagramFactory(address.getAddress()))
                 .bind(address).awaitUninterruptibly();
         if (!bound.isSuccess()) {
-            throw new StartException("cannot listen on udp " + endpoint.address() + ": " + Show.cause(bound.cause()));
+            throw new StartException("cannot listen on udp " + endpoint.address() + ": "
+                    + Listeners.bindFailure(endpoint, bound.cause()));
         }
         return bound.channel();
     }

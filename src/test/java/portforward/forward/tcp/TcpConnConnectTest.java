@@ -1,6 +1,7 @@
 package portforward.forward.tcp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static portforward.forward.tcp.TcpListenConnectTest.assertClosedPromptly;
 import static portforward.support.Sockets.assertEcho;
 import static portforward.support.Sockets.connect;
@@ -90,11 +91,15 @@ class TcpConnConnectTest {
         try (ServerSocket probe = new ServerSocket(0)) {
             refusing = probe.getLocalPort();
         }
-        try (TestRelay relay = TestRelay.start(transport, "tcp", "listen:127.0.0.1:0", "listen:127.0.0.1:0");
+        try (LogCapture log = new LogCapture();
+                TestRelay relay = TestRelay.start(transport, "tcp", "listen:127.0.0.1:0", "listen:127.0.0.1:0");
                 TestRelay agent = TestRelay.start(transport, "tcp", "conn:127.0.0.1:" + relay.port(1),
                         "conn:127.0.0.1:" + refusing)) {
             assertClosedPromptly(relay.port(0));
             agent.await("a failed connect to the target", events -> events.connectFailures() == 1);
+            // The line is the feature: an unreachable target is a warning, shown even with -q.
+            String line = log.await("target 127.0.0.1:" + refusing + ": connection refused");
+            assertTrue(line.startsWith("WARNING"), line);
             assertClosedPromptly(relay.port(0));
         }
     }

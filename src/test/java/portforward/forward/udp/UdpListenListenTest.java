@@ -60,6 +60,36 @@ class UdpListenListenTest {
         }
     }
 
+    /** An agent's pool socket knocks until paired: two lone 0x00 in a row are two knocks, counted. */
+    @ParameterizedTest
+    @MethodSource("portforward.support.Transports#all")
+    void aSessionOpenedByAKnockKnocksUntilPaired(Transport transport) throws Exception {
+        try (LogCapture log = new LogCapture();
+                TestRelay relay = rendezvous(transport, "--pair-timeout", "1");
+                UdpPeer agent = new UdpPeer()) {
+            agent.send(new byte[] {0}, relay.address(1));
+            agent.send(new byte[] {0}, relay.address(1));
+            String closed = log.await("unpaired session 127.0.0.1:" + agent.port() + " closed");
+            assertTrue(closed.endsWith(": 2 dropped (2 knocks)"), closed);
+            assertTrue(closed.startsWith("FINE"), "knocks are no loss worth an INFO line: " + closed);
+        }
+    }
+
+    /** A session opened by data never knocks: its 0x00 waits for the partner like any datagram. */
+    @ParameterizedTest
+    @MethodSource("portforward.support.Transports#all")
+    void aSessionOpenedByDataNeverKnocks(Transport transport) throws Exception {
+        try (TestRelay relay = rendezvous(transport);
+                UdpPeer user = new UdpPeer();
+                UdpPeer agent = new UdpPeer()) {
+            user.send("first", relay.address(0));
+            user.send(new byte[] {0}, relay.address(0));
+            agent.send(new byte[] {0}, relay.address(1));
+            assertEquals("first", agent.receiveText());
+            assertArrayEquals(new byte[] {0}, agent.receive().data());
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("portforward.support.Transports#all")
     void pairsFirstComeFirstServed(Transport transport) throws Exception {
@@ -94,7 +124,7 @@ class UdpListenListenTest {
                     && events.dropped(Drop.UNDELIVERED) == 1);
             // The line is the feature: an unpaired session says so at INFO only when it lost datagrams.
             String prefix = "INFO unpaired session 127.0.0.1:" + user.port() + " closed (";
-            assertTrue(log.lines().stream().anyMatch(l -> l.startsWith(prefix) && l.endsWith(": 1 dropped")),
+            assertTrue(log.lines().stream().anyMatch(l -> l.startsWith(prefix) && l.endsWith(": 1 dropped (1 undelivered)")),
                     log.lines()::toString);
             assertEquals(0, sessionCount(relay));
             agent.send(new byte[] {0}, relay.address(1));
@@ -120,7 +150,7 @@ class UdpListenListenTest {
      * hold, then pairs it: all but the last arrive in order, and the last is counted as dropped.
      */
     private static void holdBeyondTheBound(Transport transport, int count, int size) throws Exception {
-        try (TestRelay relay = rendezvous(transport, "--udp-timeout", "1");
+        try (LogCapture log = new LogCapture(); TestRelay relay = rendezvous(transport, "--udp-timeout", "1");
                 UdpPeer user = new UdpPeer();
                 UdpPeer agent = new UdpPeer()) {
             for (int i = 0; i < count; i++) {
@@ -139,6 +169,9 @@ class UdpListenListenTest {
             RelayStats events = relay.await("the pair expired", e -> e.sessionsExpired() == 1);
             assertEquals((long) (count - 1) * size, events.bytesToTarget(), events::toString);
             assertEquals(1, events.dropped(), events::toString);
+            // The closing line is the feature: every datagram not forwarded, by reason, knocks included.
+            assertTrue(log.lines().stream().anyMatch(l -> l.contains(" closed (idle for 1.0 s)")
+                    && l.endsWith(", 2 dropped (1 knock, 1 over the hold limit)")), log.lines()::toString);
             assertEquals(0, sessionCount(relay));
         }
     }
@@ -146,7 +179,7 @@ class UdpListenListenTest {
     @ParameterizedTest
     @MethodSource("portforward.support.Transports#all")
     void aPairEndsWhenIdleAndBothSessionsLeaveTheTable(Transport transport) throws Exception {
-        try (TestRelay relay = rendezvous(transport, "--udp-timeout", "1");
+        try (LogCapture log = new LogCapture(); TestRelay relay = rendezvous(transport, "--udp-timeout", "1");
                 UdpPeer user = new UdpPeer();
                 UdpPeer agent = new UdpPeer()) {
             agent.send(new byte[] {0}, relay.address(1));
@@ -158,6 +191,9 @@ class UdpListenListenTest {
             assertEquals(1, events.bytesToTarget(), events::toString);
             assertEquals(6, events.bytesToClient(), events::toString);
             assertEquals(0, events.dropped(), events::toString);
+            // The closing line is the feature: the agent's knock counted as not forwarded.
+            assertTrue(log.lines().stream().anyMatch(l -> l.contains(" closed (idle for 1.0 s)")
+                    && l.endsWith(", 1 dropped (1 knock)")), log.lines()::toString);
             assertEquals(0, sessionCount(relay));
         }
     }

@@ -1,0 +1,38 @@
+package portforward.cli;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Logger;
+import portforward.endpoint.Protocol;
+import portforward.forward.RelayContext;
+import sun.misc.Signal;
+
+/**
+ * What the process does on a signal: INT and TERM stop it; HUP is ignored with a line (there is
+ * no configuration file to reload yet, and the default action would kill the relay); USR1 logs
+ * one summary line per forward, at every verbosity since the user asked for it.
+ */
+final class Signals {
+    private static final Logger LOG = Logger.getLogger("portforward");
+
+    private Signals() {
+    }
+
+    static void install(CountDownLatch stop, RelayContext context) {
+        on("INT", stop::countDown);
+        on("TERM", stop::countDown);
+        on("HUP", () -> LogSetup.NOTICE.info("SIGHUP ignored: there is no configuration to reload (SIGINT or SIGTERM stops)"));
+        on("USR1", () -> LogSetup.NOTICE.info(summary(context)));
+    }
+
+    static String summary(RelayContext context) {
+        return context.spec() + ": " + context.events().summary(context.spec().protocol() == Protocol.UDP);
+    }
+
+    private static void on(String name, Runnable action) {
+        try {
+            Signal.handle(new Signal(name), signal -> action.run());
+        } catch (IllegalArgumentException e) {
+            LOG.fine(() -> "cannot handle SIG" + name + ": " + e.getMessage());
+        }
+    }
+}
