@@ -84,8 +84,8 @@ public final class CommandLine {
               portforward tcp listen:0.0.0.0:8888 conn:10.0.0.5:22
               portforward tcp listen:0.0.0.0:9000 listen:0.0.0.0:9001       (public relay)
               portforward tcp conn:relay.example.com:9001 conn:10.0.0.5:22  (agent inside)
-              portforward keygen > hop.key                                   (a secret for +s; copy it to the other end)
-              portforward --secret-file hop.key tcp listen:0.0.0.0:8888 listen+s:0.0.0.0:9999  (secure relay)
+              portforward keygen > hop.key                                  (a secret: copy it to the agent)
+              portforward --secret-file hop.key tcp listen:0.0.0.0:8888 listen+s:0.0.0.0:9999
               portforward --secret-file hop.key tcp conn+s:relay.example.com:9999 conn:10.0.0.5:25
             """;
 
