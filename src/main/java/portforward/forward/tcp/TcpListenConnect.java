@@ -24,18 +24,27 @@ public final class TcpListenConnect implements Forwarder {
     private final RelayContext context;
     private final Endpoint listen;
     private final Endpoint target;
+    private final Joining joining;
     private Channel server;
 
     public TcpListenConnect(RelayContext context, Endpoint listen, Endpoint target) {
         this.context = context;
         this.listen = listen;
         this.target = target;
+        // Clients of a +s listener are portforwards, not the SOCKS clients themselves: no UDP for them.
+        this.joining = Joining.to(context, target, !listen.isSecure());
     }
 
     @Override
     public void start() throws StartException {
         server = Listeners.bindTcp(context, listen, context.group(), dialOnAccept());
-        LOG.info(() -> "listening on tcp " + Show.address(server.localAddress()) + ", forwarding to " + target.address());
+        InetSocketAddress bound = (InetSocketAddress) server.localAddress();
+        LOG.info(() -> "listening on tcp " + Show.address(bound) + ", "
+                + (target.isSocks() ? "answering SOCKS clients" : "forwarding to " + target.address()));
+        if (target.isSocks() && context.spec().socks().isOpen() && !bound.getAddress().isLoopbackAddress()) {
+            LOG.warning(() -> "socks on " + Show.address(bound) + " is an open proxy: anyone who reaches it can reach"
+                    + " whatever this host can; give --socks-auth FILE and/or --allow CIDR");
+        }
     }
 
     @Override
@@ -88,7 +97,7 @@ public final class TcpListenConnect implements Forwarder {
 
         void start() {
             ctx.channel().config().setAutoRead(true);
-            Joining.dialAndJoin(context, this, ctx, target, "client");
+            joining.start(this, ctx, "client");
         }
     }
 }
