@@ -173,6 +173,7 @@ final class SocksHandshake extends ChannelInboundHandlerAdapter {
                 && !settings.allow().get().permits(address, port)) {
             refuse(socks4 ? new DefaultSocks4CommandResponse(Socks4CommandStatus.REJECTED_OR_FAILED)
                     : failure5(Socks5CommandStatus.FORBIDDEN), "asked for " + asked
+                    + (host.equals(address.getHostAddress()) ? "" : " (" + address.getHostAddress() + ")")
                     + (port == 0 ? ", port 0" : ", which --allow does not permit"));
             return;
         }
