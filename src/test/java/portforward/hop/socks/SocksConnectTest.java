@@ -177,6 +177,25 @@ class SocksConnectTest {
         }
     }
 
+    /** The warning is the feature here: start-up says so once, and only where it applies. */
+    @ParameterizedTest
+    @MethodSource("portforward.support.Transports#all")
+    void anOpenProxyOnANonLoopbackAddressIsWarnedOf(Transport transport) throws Exception {
+        try (LogCapture log = new LogCapture()) {
+            try (TestRelay open = TestRelay.start(transport, "tcp", "listen:0.0.0.0:0", "socks")) {
+                assertTrue(log.lines().stream().anyMatch(line -> line.startsWith("WARNING") && line.contains("open proxy")),
+                        log.lines().toString());
+            }
+            int before = log.lines().size();
+            try (TestRelay loopback = socks(transport);
+                    TestRelay allowed = TestRelay.start(transport, "--allow", "10.0.0.0/8", "tcp", "listen:0.0.0.0:0",
+                            "socks")) {
+                assertTrue(log.lines().subList(before, log.lines().size()).stream()
+                        .noneMatch(line -> line.contains("open proxy")), log.lines().toString());
+            }
+        }
+    }
+
     /** A client that sends its data with its request (and even its FIN) loses none of it. */
     @ParameterizedTest
     @MethodSource("portforward.support.Transports#all")
