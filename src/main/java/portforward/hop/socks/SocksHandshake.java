@@ -1,6 +1,8 @@
 package portforward.hop.socks;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -36,6 +38,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import portforward.forward.Show;
+import portforward.hop.secure.SecureHop;
 
 /**
  * The SOCKS conversation up to the request: the greeting, the password (RFC 1929) if asked for,
@@ -195,8 +198,9 @@ final class SocksHandshake extends ChannelInboundHandlerAdapter {
 
     /** The target could not be reached: the reply says how, then the connection closes. */
     void failed(Throwable cause) {
-        ctx.writeAndFlush(socks4 ? new DefaultSocks4CommandResponse(Socks4CommandStatus.REJECTED_OR_FAILED)
-                : failure5(Replies.status(cause))).addListener(ChannelFutureListener.CLOSE);
+        ctx.write(socks4 ? new DefaultSocks4CommandResponse(Socks4CommandStatus.REJECTED_OR_FAILED)
+                : failure5(Replies.status(cause)));
+        end();
     }
 
     private static DefaultSocks5CommandResponse failure5(Socks5CommandStatus status) {
@@ -207,7 +211,8 @@ final class SocksHandshake extends ChannelInboundHandlerAdapter {
         log(why);
         ready.tryFailure(new SocksException(why));
         stall.cancel(false);
-        ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
+        ctx.write(reply);
+        end();
     }
 
     /** Ends a handshake that went wrong: a log line, no reply, and the connection closes. */
@@ -218,7 +223,21 @@ final class SocksHandshake extends ChannelInboundHandlerAdapter {
         log(why);
         ready.tryFailure(new SocksException(why));
         stall.cancel(false);
-        ctx.close();
+        end();
+    }
+
+    /**
+     * Closes once what was written has gone. Over a secure hop (an agent's link) the hop's own end
+     * goes first, so that the relay sees the link end rather than a cut.
+     */
+    private void end() {
+        Channel channel = ctx.channel();
+        if (SecureHop.isOn(channel) && channel.isActive()) {
+            ctx.flush();
+            SecureHop.shutdownOutput(channel).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
     }
 
     private void log(String why) {

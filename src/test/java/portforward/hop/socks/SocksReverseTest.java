@@ -46,6 +46,25 @@ class SocksReverseTest {
         }
     }
 
+    /** A refusal ends the agent's secure link cleanly: the client reads the reply, then EOF (no reset). */
+    @ParameterizedTest
+    @MethodSource("portforward.support.Transports#all")
+    void aRefusalThroughASecureAgentEndsCleanly(Transport transport) throws Exception {
+        String key = SecretFile.create();
+        try (TestRelay relay = TestRelay.start(transport, new String[] {"--secret-file", key}, "tcp",
+                        "listen:127.0.0.1:0", "listen+s:127.0.0.1:0");
+                TestRelay agent = TestRelay.start(transport, new String[] {"--secret-file", key, "--allow", "10.0.0.0/8"},
+                        "tcp", "conn+s:127.0.0.1:" + relay.port(1), "socks")) {
+            for (int i = 0; i < 3; i++) {
+                try (Socket client = open(relay.port(0))) {
+                    send(client, connect(SocksConnectTest.NAME, 22));
+                    assertEquals(2, reply(client).code(), "not allowed");
+                    assertEquals(0, Sockets.readToEnd(client).length, "then EOF, not a reset");
+                }
+            }
+        }
+    }
+
     /** A cascade: socks stands at the last hop, behind a forward over the secure hop. */
     @ParameterizedTest
     @MethodSource("portforward.support.Transports#all")
