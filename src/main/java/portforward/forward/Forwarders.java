@@ -23,6 +23,8 @@ public final class Forwarders {
         if (first.isListen() && second.isListen()) {
             return new TcpListenListen(context);
         }
+        // socks is a conn endpoint whose target each client names: listen-socks is a local SOCKS
+        // server, conn-socks an agent that answers SOCKS clients of its relay.
         if (first.isListen()) {
             return new TcpListenConnect(context, first, second);
         }

@@ -33,7 +33,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -160,20 +159,23 @@ final class SocksHandshake extends ChannelInboundHandlerAdapter {
         stage = Stage.ANSWERING;
         stall.cancel(false);
         String asked = SocksRequest.hostAndPort(host, port);
-        InetAddress address;
-        try {
-            if (host.isEmpty()) {
-                throw new UnknownHostException("empty host name");
+        Lookups.lookUp(host).whenComplete((address, failed) -> ctx.executor().execute(() -> {
+            if (ready.isDone()) {
+                return; // the client went away meanwhile
             }
-            address = InetAddress.getByName(host);
-        } catch (UnknownHostException e) {
-            refuse(socks4 ? new DefaultSocks4CommandResponse(Socks4CommandStatus.REJECTED_OR_FAILED)
-                    : failure5(Socks5CommandStatus.HOST_UNREACHABLE), "asked for " + asked + ", which does not resolve");
-            return;
-        }
-        boolean any = association && address.isAnyLocalAddress() || association && port == 0;
-        if (!association && port == 0 || settings.allow().isPresent() && !any
-                && !settings.allow().get().permits(address, port)) {
+            if (failed != null) {
+                refuse(socks4 ? new DefaultSocks4CommandResponse(Socks4CommandStatus.REJECTED_OR_FAILED)
+                        : failure5(Socks5CommandStatus.HOST_UNREACHABLE), "asked for " + asked + ", which does not resolve");
+            } else {
+                resolved(host, port, address, association, asked);
+            }
+        }));
+    }
+
+    private void resolved(String host, int port, InetAddress address, boolean association, String asked) {
+        // An association names where the client will send from; --allow applies to each datagram's target.
+        if (!association && (port == 0
+                || settings.allow().isPresent() && !settings.allow().get().permits(address, port))) {
             refuse(socks4 ? new DefaultSocks4CommandResponse(Socks4CommandStatus.REJECTED_OR_FAILED)
                     : failure5(Socks5CommandStatus.FORBIDDEN), "asked for " + asked
                     + (host.equals(address.getHostAddress()) ? "" : " (" + address.getHostAddress() + ")")
@@ -263,8 +265,8 @@ final class SocksHandshake extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (stage == Stage.TALKING) {
-            fail("went away in its handshake");
+        if (!ready.isDone()) {
+            fail(stage == Stage.TALKING ? "went away in its handshake" : "went away before its target was found");
         }
         stall.cancel(false);
         ctx.fireChannelInactive();

@@ -61,6 +61,31 @@ class SocksUdpTest {
         }
     }
 
+    /** --allow applies to each datagram's target, not to the address the client says it sends from. */
+    @ParameterizedTest
+    @MethodSource("portforward.support.Transports#all")
+    void datagramsToTargetsOutsideAllowAreDropped(Transport transport) throws Exception {
+        try (UdpEcho allowed = new UdpEcho();
+                UdpEcho denied = new UdpEcho();
+                DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                TestRelay relay = SocksConnectTest.socks(transport, "--allow", "127.0.0.1:" + allowed.port())) {
+            udp.setSoTimeout(Sockets.READ_TIMEOUT_MS);
+            Socket control = open(relay.port());
+            send(control, SocksClient.request(3, "127.0.0.1", udp.getLocalPort()));
+            SocksClient.Reply associated = reply(control);
+            assertEquals(0, associated.code());
+            byte[] query = dnsQuery("example.test");
+            udp.send(datagram(0, "127.0.0.1", denied.port(), query, associated));
+            udp.send(datagram(0, "127.0.0.1", allowed.port(), query, associated));
+            DatagramPacket answer = new DatagramPacket(new byte[2048], 2048);
+            udp.receive(answer);
+            assertArrayEquals(datagram(0, "127.0.0.1", allowed.port(), query, associated).getData(),
+                    Arrays.copyOf(answer.getData(), answer.getLength()), "the allowed target's answer");
+            assertEquals(0, denied.received.size(), "nothing reached the target outside --allow");
+            control.close();
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("portforward.support.Transports#all")
     void throughAnAgentUdpAssociateIsNotSupported(Transport transport) throws Exception {
