@@ -23,6 +23,6 @@ final class AllowConverter implements ValueConverter<Allowlist> {
 
     @Override
     public String valuePattern() {
-        return "CIDR[:PORTS],...";
+        return "CIDR[:PORTS]"; // no dot: jopt prints what follows the last one
     }
 }

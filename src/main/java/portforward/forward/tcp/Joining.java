@@ -45,6 +45,7 @@ interface Joining {
                     SocksRequest request = asked.getNow();
                     if (request.isAssociation()) {
                         holder.release(holding).release(); // the TCP connection only keeps it alive
+                        context.track(holding.channel()); // so that shutdown closes it, and the association with it
                         UdpAssociation.start(context.transport(), holding.channel(), request, context.spec().socks());
                         return;
                     }
