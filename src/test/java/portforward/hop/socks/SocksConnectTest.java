@@ -14,14 +14,18 @@ import static portforward.hop.socks.SocksClient.socks4;
 import static portforward.support.Sockets.readExactly;
 import static portforward.support.Sockets.readTextToEnd;
 
+import io.netty.channel.Channel;
 import java.io.ByteArrayOutputStream;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -154,7 +158,7 @@ class SocksConnectTest {
     @MethodSource("portforward.support.Transports#all")
     void unreachableTargetsAndBindGetTheirReplyCodes(Transport transport) throws Exception {
         int closed;
-        try (ServerSocket gone = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket gone = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closed = gone.getLocalPort();
         }
         try (TestRelay relay = socks(transport)) {
@@ -192,6 +196,38 @@ class SocksConnectTest {
                             "socks")) {
                 assertTrue(log.lines().subList(before, log.lines().size()).stream()
                         .noneMatch(line -> line.contains("open proxy")), log.lines().toString());
+            }
+        }
+    }
+
+    /**
+     * After the reply the layer is gone: each side of the link holds only the relay handler, and a
+     * bulk link splices where the transport can (epoll), as any plain link does.
+     */
+    @ParameterizedTest
+    @MethodSource("portforward.support.Transports#all")
+    void afterTheHandshakeALinkIsPlainAndSplicesBulk(Transport transport) throws Exception {
+        byte[] payload = new byte[512 * 1024]; // past the 256 KiB after which a link splices
+        new Random(13).nextBytes(payload);
+        try (TcpServer server = TcpServer.queueing("127.0.0.1");
+                TestRelay relay = socks(transport);
+                Socket client = open(relay.port())) {
+            send(client, connect("127.0.0.1", server.port()));
+            assertEquals(0, reply(client).code());
+            try (Socket accepted = server.next()) {
+                client.getOutputStream().write(payload);
+                assertArrayEquals(payload, readExactly(accepted, payload.length));
+                for (Channel ch : relay.context().linkChannels()) {
+                    List<String> names = ch.eventLoop().submit(() -> ch.pipeline().names()).get();
+                    assertEquals("relay", names.get(0), names.toString());
+                    assertEquals(2, names.size(), "the relay handler and Netty's tail, nothing of socks: " + names);
+                }
+                boolean spliced = false;
+                for (Channel ch : relay.context().linkChannels()) {
+                    spliced |= ch.eventLoop().submit(() -> ch.pipeline().get("relay").getClass().getSimpleName())
+                            .get().equals("SpliceRelay");
+                }
+                assertEquals(transport.isEpoll(), spliced, "spliced on epoll, copied on nio");
             }
         }
     }
