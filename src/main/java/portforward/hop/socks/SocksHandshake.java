@@ -8,14 +8,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.socksx.SocksMessage;
-import io.netty.handler.codec.socksx.v4.DefaultSocks4CommandResponse;
 import io.netty.handler.codec.socksx.v4.Socks4CommandRequest;
-import io.netty.handler.codec.socksx.v4.Socks4CommandStatus;
 import io.netty.handler.codec.socksx.v4.Socks4CommandType;
-import io.netty.handler.codec.socksx.v5.DefaultSocks5CommandResponse;
 import io.netty.handler.codec.socksx.v5.DefaultSocks5InitialResponse;
 import io.netty.handler.codec.socksx.v5.DefaultSocks5PasswordAuthResponse;
-import io.netty.handler.codec.socksx.v5.Socks5AddressType;
 import io.netty.handler.codec.socksx.v5.Socks5AuthMethod;
 import io.netty.handler.codec.socksx.v5.Socks5CommandRequest;
 import io.netty.handler.codec.socksx.v5.Socks5CommandRequestDecoder;
@@ -26,11 +22,9 @@ import io.netty.handler.codec.socksx.v5.Socks5InitialRequestDecoder;
 import io.netty.handler.codec.socksx.v5.Socks5PasswordAuthRequest;
 import io.netty.handler.codec.socksx.v5.Socks5PasswordAuthRequestDecoder;
 import io.netty.handler.codec.socksx.v5.Socks5PasswordAuthStatus;
-import io.netty.util.NetUtil;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -117,7 +111,7 @@ final class SocksHandshake extends ChannelInboundHandlerAdapter {
     private void password(Socks5PasswordAuthRequest login) {
         if (!settings.users().orElseThrow().accepts(login.username(), login.password())) {
             refuse(new DefaultSocks5PasswordAuthResponse(Socks5PasswordAuthStatus.FAILURE),
-                    "gave a wrong user name or password (user '" + login.username() + "')");
+                    "gave a wrong user name or password (user '" + SocksRequest.printable(login.username()) + "')");
             return;
         }
         ctx.pipeline().replace(SocksLayer.DECODER, SocksLayer.DECODER, new Socks5CommandRequestDecoder());
@@ -131,7 +125,7 @@ final class SocksHandshake extends ChannelInboundHandlerAdapter {
         } else if (request.type() == Socks5CommandType.UDP_ASSOCIATE && udp) {
             target(request.dstAddr(), request.dstPort(), true);
         } else {
-            refuse(failure5(Socks5CommandStatus.COMMAND_UNSUPPORTED), "asked for " + request.type() + " " + asked
+            refuse(Replies.failure(false, Socks5CommandStatus.COMMAND_UNSUPPORTED), "asked for " + request.type() + " " + asked
                     + ", which is not supported " + (request.type() == Socks5CommandType.UDP_ASSOCIATE
                             ? "through a relay (only where socks listens)" : "(CONNECT only)"));
         }
@@ -141,10 +135,10 @@ final class SocksHandshake extends ChannelInboundHandlerAdapter {
         socks4 = true;
         String asked = SocksRequest.hostAndPort(request.dstAddr(), request.dstPort());
         if (settings.users().isPresent()) {
-            refuse(new DefaultSocks4CommandResponse(Socks4CommandStatus.REJECTED_OR_FAILED),
+            refuse(Replies.failure(true, Socks5CommandStatus.FAILURE),
                     "spoke SOCKS4, which has no password, where --socks-auth asks for one (use SOCKS5)");
         } else if (request.type() != Socks4CommandType.CONNECT) {
-            refuse(new DefaultSocks4CommandResponse(Socks4CommandStatus.REJECTED_OR_FAILED),
+            refuse(Replies.failure(true, Socks5CommandStatus.FAILURE),
                     "asked for " + request.type() + " " + asked + ", which is not supported (CONNECT only)");
         } else {
             target(request.dstAddr(), request.dstPort(), false);
@@ -164,8 +158,7 @@ final class SocksHandshake extends ChannelInboundHandlerAdapter {
                 return; // the client went away meanwhile
             }
             if (failed != null) {
-                refuse(socks4 ? new DefaultSocks4CommandResponse(Socks4CommandStatus.REJECTED_OR_FAILED)
-                        : failure5(Socks5CommandStatus.HOST_UNREACHABLE), "asked for " + asked + ", which does not resolve");
+                refuse(Replies.failure(socks4, Socks5CommandStatus.HOST_UNREACHABLE), "asked for " + asked + ", which does not resolve");
             } else {
                 resolved(host, port, address, association, asked);
             }
@@ -176,8 +169,7 @@ final class SocksHandshake extends ChannelInboundHandlerAdapter {
         // An association names where the client will send from; --allow applies to each datagram's target.
         if (!association && (port == 0
                 || settings.allow().isPresent() && !settings.allow().get().permits(address, port))) {
-            refuse(socks4 ? new DefaultSocks4CommandResponse(Socks4CommandStatus.REJECTED_OR_FAILED)
-                    : failure5(Socks5CommandStatus.FORBIDDEN), "asked for " + asked
+            refuse(Replies.failure(socks4, Socks5CommandStatus.FORBIDDEN), "asked for " + asked
                     + (host.equals(address.getHostAddress()) ? "" : " (" + address.getHostAddress() + ")")
                     + (port == 0 ? ", port 0" : ", which --allow does not permit"));
             return;
@@ -187,26 +179,14 @@ final class SocksHandshake extends ChannelInboundHandlerAdapter {
 
     /** The request went through: tell the client where from, and leave the pipeline. */
     void succeeded(InetSocketAddress bound) {
-        if (socks4) {
-            ctx.writeAndFlush(new DefaultSocks4CommandResponse(Socks4CommandStatus.SUCCESS));
-        } else {
-            InetAddress address = bound.getAddress();
-            ctx.writeAndFlush(new DefaultSocks5CommandResponse(Socks5CommandStatus.SUCCESS,
-                    address instanceof Inet6Address ? Socks5AddressType.IPv6 : Socks5AddressType.IPv4,
-                    NetUtil.toAddressString(address), bound.getPort()));
-        }
+        ctx.writeAndFlush(Replies.success(socks4, bound));
         SocksLayer.leave(ctx.pipeline());
     }
 
     /** The target could not be reached: the reply says how, then the connection closes. */
     void failed(Throwable cause) {
-        ctx.write(socks4 ? new DefaultSocks4CommandResponse(Socks4CommandStatus.REJECTED_OR_FAILED)
-                : failure5(Replies.status(cause)));
+        ctx.write(Replies.failure(socks4, Replies.status(cause)));
         end();
-    }
-
-    private static DefaultSocks5CommandResponse failure5(Socks5CommandStatus status) {
-        return new DefaultSocks5CommandResponse(status, Socks5AddressType.IPv4, "0.0.0.0", 0);
     }
 
     private void refuse(Object reply, String why) {

@@ -22,8 +22,15 @@ public final class SocksRequest {
         this.association = association;
     }
 
+    /** As a log line shows it; what a client sent is shown printable, so it cannot forge a line of its own. */
     static String hostAndPort(String host, int port) {
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        return (host.contains(":") ? "[" + printable(host) + "]" : printable(host)) + ":" + port;
+    }
+
+    static String printable(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> out.append(c >= 0x20 && c < 0x7f ? Character.toString(c) : "?"));
+        return out.toString();
     }
 
     /** The target as the client named it: "example.com:443", "[::1]:22". */

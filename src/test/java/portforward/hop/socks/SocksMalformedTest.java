@@ -102,6 +102,19 @@ class SocksMalformedTest {
         }
     }
 
+    /** What a client names goes into log lines printable, so it cannot forge a line of its own. */
+    @ParameterizedTest
+    @MethodSource("portforward.support.Transports#all")
+    void aNameWithControlCharactersCannotForgeALogLine(Transport transport) throws Exception {
+        try (LogCapture log = new LogCapture(); TestRelay relay = SocksConnectTest.socks(transport);
+                Socket client = SocksClient.open(relay.port())) {
+            SocksClient.send(client, connect("evil\n2026-01-01 INFO forged", 80));
+            assertEquals(4, SocksClient.reply(client).code(), "host unreachable: no such name");
+            String line = log.await("evil?2026-01-01 INFO forged:80, which does not resolve");
+            assertFalse(line.contains("\n"), line);
+        }
+    }
+
     /** A client that stops mid-handshake is dropped when the handshake's time is up; no clock is waited on. */
     @Test
     void aStalledHandshakeIsClosedWhenItsTimeIsUp() {
