@@ -138,6 +138,8 @@ public final class UdpAssociation {
             client = sender;
             UdpHeader.Parsed parsed;
             InetSocketAddress target;
+            // A name is looked up here, on the loop, which keeps the datagrams in order; clients name
+            // their DNS servers by address, so this is rare, and the JDK caches what it finds.
             try {
                 parsed = UdpHeader.parse(packet.content());
                 target = new InetSocketAddress(InetAddress.getByName(parsed.host()), parsed.port());
