@@ -5,6 +5,7 @@ A Lab owns everything it creates and removes it in close(), whatever happened be
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import time
@@ -80,6 +81,13 @@ class Lab:
                 _ip("-n", ns, "addr", "add", f"10.200.{n}.{octet}/24", "dev", ifname)
                 _ip("-n", ns, "-6", "addr", "add", f"fd00:200:{n}::{octet}/64", "dev", ifname, "nodad")
                 _ip("-n", ns, "link", "set", ifname, "up")
+
+    def hosts_file(self, host, text):
+        """Gives host an /etc/hosts of its own: `ip netns exec` mounts /etc/netns/NS/hosts over /etc/hosts
+        for every command it runs there. Removed with the namespace."""
+        os.makedirs(f"/etc/netns/{self.ns(host)}", exist_ok=True)
+        with open(f"/etc/netns/{self.ns(host)}/hosts", "w") as out:
+            out.write("127.0.0.1 localhost\n::1 localhost\n" + text)
 
     def sysctl(self, host, *settings):
         subprocess.run(["ip", "netns", "exec", self.ns(host), "sysctl", "-q", "-w", *settings],
@@ -238,6 +246,11 @@ class Lab:
                 except (ProcessLookupError, ValueError):
                     pass
             subprocess.run(["ip", "netns", "del", ns], stderr=subprocess.DEVNULL)
+            shutil.rmtree(f"/etc/netns/{ns}", ignore_errors=True)
+        try:
+            os.rmdir("/etc/netns")  # only if empty: hosts_file made it, and no other namespace uses it
+        except OSError:
+            pass
         self.namespaces = []
 
 

@@ -233,5 +233,31 @@ def secure(lab):
            f"{len(seen)} bytes captured on the hop, no plaintext in them"
 
 
+def socks(lab):
+    lab.build(RESTRICTED_HOSTS, RESTRICTED_LINKS)
+    # Only the agent, inside, knows the server by name.
+    lab.hosts_file("agent", "10.200.23.20 intranet.corp.test\n")
+    prepare_ssh(lab)
+    with open(os.path.join(lab.dir("server"), "ssh_host_ed25519_key.pub")) as f, \
+            open(os.path.join(lab.dir("client"), "known_hosts"), "a") as out:
+        out.write(f"intranet.corp.test {' '.join(f.read().split()[:2])}\n")
+    start_web_server(lab)
+    sshd = lab.start_block("server", scenario="restricted")
+    lab.wait_listening("server", "tcp", 22, sshd)
+    lab.run_block("relay", "key")
+    shutil.copy(os.path.join(lab.dir("relay"), "hop.key"), os.path.join(lab.dir("agent"), "hop.key"))
+    relay = lab.start_block("relay")
+    for port in (1080, 9999):
+        lab.wait_listening("relay", "tcp", port, relay)
+    agent = lab.start_block("agent")
+    lab.wait_established("agent", "10.200.22.1:9999", agent)
+    lab.assert_blocked("client", "10.200.23.20", 8000)
+    lab.assert_blocked("client", "10.200.23.20", 22)
+    lab.run_block("client")
+    return "curl --socks5-hostname and ssh through nc -X 5 by a name only the agent resolves ok; " \
+           "a destination outside --allow refused; direct paths blocked"
+
+
 ALL = [("forward", forward), ("restricted", restricted), ("cascade", cascade), ("udp-forward", udp_forward),
-       ("udp-reverse", udp_reverse), ("resilience", resilience), ("pivot", pivot), ("secure", secure)]
+       ("udp-reverse", udp_reverse), ("resilience", resilience), ("pivot", pivot), ("secure", secure),
+       ("socks", socks)]

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -25,6 +26,9 @@ import portforward.endpoint.Protocol;
 import portforward.endpoint.RelaySpec;
 import portforward.forward.Show;
 import portforward.hop.Secret;
+import portforward.hop.socks.Allowlist;
+import portforward.hop.socks.SocksSettings;
+import portforward.hop.socks.SocksUsers;
 
 /** Turns the command line into a {@link RelaySpec}; no Netty here. */
 public final class CommandLine {
@@ -48,7 +52,7 @@ public final class CommandLine {
 
             Arguments:
               PROTO   tcp | udp
-              SOCK    METHOD:HOST:PORT
+              SOCK    METHOD:HOST:PORT, or socks as SOCK2 (a SOCKS4/4a/5 server: each client names its target)
               METHOD  listen | conn, either followed by +s (the secure hop, needs the same secret on both ends)
               HOST    IPv4 address, host name, [IPv6] or [IPv6%zone]; listen also takes 0.0.0.0 and [::]
               PORT    1..65535; listen may take 0 (any free port; the bound port is logged)
@@ -87,6 +91,8 @@ public final class CommandLine {
               portforward keygen > hop.key                                  (a secret: copy it to the agent)
               portforward --secret-file hop.key tcp listen:0.0.0.0:8888 listen+s:0.0.0.0:9999
               portforward --secret-file hop.key tcp conn+s:relay.example.com:9999 conn:10.0.0.5:25
+              portforward tcp listen:127.0.0.1:1080 socks                    (local SOCKS server, like ssh -D)
+              portforward --secret-file hop.key tcp conn+s:relay.example.com:9999 socks  (reverse SOCKS)
             """;
 
     private final OptionParser parser = new OptionParser(false);
@@ -116,6 +122,12 @@ public final class CommandLine {
     private final OptionSpec<Seconds> heartbeat = parser.accepts("heartbeat",
                     "+s endpoints: an idle secure hop sends a heartbeat every SEC seconds (with jitter); three missed close it")
             .withRequiredArg().withValuesConvertedBy(Seconds.CONVERTER).defaultsTo(Seconds.of(Defaults.HEARTBEAT));
+    private final OptionSpec<Path> socksAuth = parser.accepts("socks-auth",
+                    "socks: ask clients for a user name and password (RFC 1929), from FILE's lines of user:password")
+            .withRequiredArg().withValuesConvertedBy(new joptsimple.util.PathConverter()).describedAs("FILE");
+    private final OptionSpec<Allowlist> allow = parser.accepts("allow",
+                    "socks: the only destinations clients may reach, as CIDR[:PORT|:LOW-HIGH],... (IPv6 with ports in [])")
+            .withRequiredArg().withValuesConvertedBy(new AllowConverter());
     private final OptionSpec<String> transport = parser.accepts("transport",
                     "auto (epoll where available, else nio), epoll or nio")
             .withRequiredArg().describedAs("NAME").defaultsTo("auto");
@@ -177,7 +189,7 @@ public final class CommandLine {
         RelaySpec spec = new RelaySpec(protocol, first, second,
                 options.valueOf(connectTimeout).duration(), options.valueOf(pairTimeout).duration(),
                 options.valueOf(pool), options.valueOf(udpTimeout).duration(), options.valueOf(maxSessions),
-                secret, options.valueOf(heartbeat).duration());
+                secret, options.valueOf(heartbeat).duration(), socks(options, protocol, first, second));
         checkScopes(options, spec);
         SpecChecks.noLoop(spec);
         LogSetup.Verbosity verbosity = options.has(verbose) ? LogSetup.Verbosity.VERBOSE
@@ -202,16 +214,8 @@ public final class CommandLine {
         if (options.has(secretFile)) {
             Path file = options.valueOf(secretFile);
             String source = "secret file " + file;
-            String text;
-            try {
-                text = Files.readString(file, StandardCharsets.US_ASCII);
-            } catch (NoSuchFileException e) {
-                throw new BadInputException(source + " does not exist (make one with 'portforward keygen > "
-                        + file + "')");
-            } catch (IOException | UncheckedIOException e) {
-                throw new BadInputException(source + " cannot be read: " + Show.cause(e));
-            }
-            return Optional.of(Secret.parse(text, source));
+            return Optional.of(Secret.parse(read(file, StandardCharsets.US_ASCII, source, "make one with 'portforward keygen > " + file + "'"),
+                    source));
         }
         String variable = env.get(SECRET_VARIABLE);
         if (variable != null) {
@@ -243,6 +247,46 @@ public final class CommandLine {
         boolean a = spec.first().isListen();
         boolean b = spec.second().isListen();
         return spec.protocol().word() + " " + (a && b ? "listen-listen" : a || b ? "listen-conn" : "conn-conn");
+    }
+
+    /**
+     * The socks endpoint's settings. It answers clients, so it is SOCK2; it dials TCP only; and its
+     * options given without it are a mistake worth naming.
+     */
+    private SocksSettings socks(OptionSet options, Protocol protocol, Endpoint first, Endpoint second)
+            throws BadInputException {
+        if (first.isSocks()) {
+            throw new BadInputException("'socks' must be SOCK2, the side that dials (as in 'tcp listen:127.0.0.1:1080"
+                    + " socks', or 'tcp conn:relay:9999 socks' for an agent)");
+        }
+        if (!second.isSocks()) {
+            if (options.has(socksAuth) || options.has(allow)) {
+                throw new BadInputException("--" + (options.has(socksAuth) ? "socks-auth" : "allow")
+                        + " is only for a socks endpoint, and '" + second + "' is not one (write socks as SOCK2)");
+            }
+            return SocksSettings.OPEN;
+        }
+        if (protocol == Protocol.UDP) {
+            throw new BadInputException("'socks' is for tcp (SOCKS5 UDP ASSOCIATE is served by 'tcp ... socks')");
+        }
+        Optional<SocksUsers> users = Optional.empty();
+        if (options.has(socksAuth)) {
+            Path file = options.valueOf(socksAuth);
+            String source = "--socks-auth file " + file;
+            users = Optional.of(SocksUsers.parse(read(file, StandardCharsets.UTF_8, source, "write lines of user:password"), source));
+        }
+        Optional<Allowlist> allowed = options.valuesOf(allow).stream().reduce(Allowlist::and);
+        return new SocksSettings(users, allowed);
+    }
+
+    private static String read(Path file, Charset charset, String source, String hint) throws BadInputException {
+        try {
+            return Files.readString(file, charset);
+        } catch (NoSuchFileException e) {
+            throw new BadInputException(source + " does not exist (" + hint + ")");
+        } catch (IOException | UncheckedIOException e) {
+            throw new BadInputException(source + " cannot be read: " + Show.cause(e));
+        }
     }
 
     private static String describe(OptionException e) {

@@ -25,7 +25,15 @@ public record Endpoint(Role role, String host, int port, Set<Layer> layers) {
     private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_.])?");
     private static final Pattern IPV4ISH = Pattern.compile("[0-9.]+");
 
+    /** {@code socks}: a conn endpoint whose host and port each client names; it has no address of its own. */
+    public static Endpoint socks() {
+        return new Endpoint(Role.CONN, "", 0, Set.of(Layer.SOCKS));
+    }
+
     public static Endpoint parse(String text) throws BadInputException {
+        if (text.equalsIgnoreCase(Layer.SOCKS.name())) {
+            return socks();
+        }
         int colon = text.indexOf(':');
         if (colon < 0) {
             throw new BadInputException("expected METHOD:HOST:PORT but got '" + text + "'");
@@ -36,6 +44,8 @@ public record Endpoint(Role role, String host, int port, Set<Layer> layers) {
         switch (method.toLowerCase(Locale.ROOT)) {
             case "listen" -> role = Role.LISTEN;
             case "conn" -> role = Role.CONN;
+            case "socks" -> throw new BadInputException("'" + text + "': socks takes no address; write 'socks' alone"
+                    + " as SOCK2, as in 'tcp listen:127.0.0.1:1080 socks'");
             default -> throw new BadInputException(
                     "unknown method '" + method + "' in '" + text + "' (use listen or conn)");
         }
@@ -151,6 +161,11 @@ public record Endpoint(Role role, String host, int port, Set<Layer> layers) {
         return layers.contains(Layer.SECURE);
     }
 
+    /** Whether each link's target is the one its SOCKS client asks for ({@code socks}). */
+    public boolean isSocks() {
+        return layers.contains(Layer.SOCKS);
+    }
+
     /** Resolves the host now; for a literal address this never touches DNS. */
     public InetSocketAddress resolve() throws UnknownHostException {
         return new InetSocketAddress(InetAddress.getByName(host), port);
@@ -168,6 +183,9 @@ public record Endpoint(Role role, String host, int port, Set<Layer> layers) {
 
     @Override
     public String toString() {
+        if (isSocks()) {
+            return "socks";
+        }
         StringBuilder method = new StringBuilder(role.word());
         for (Layer layer : Layer.values()) {
             if (layers.contains(layer)) {

@@ -5,11 +5,13 @@ import java.util.Optional;
 
 /**
  * Something an endpoint does to its connections besides carrying bytes, written after the method
- * as {@code listen+s:} or {@code conn+secure:}.
+ * as {@code listen+s:} or {@code conn+secure:}, or standing alone as {@code socks}.
  */
 public enum Layer {
     /** The secure hop: an authenticated, encrypted link to another portforward holding the same secret. */
-    SECURE("s", "secure");
+    SECURE("s", "secure"),
+    /** A SOCKS server: each link's target is the one its client asks for. Written alone, never as a suffix. */
+    SOCKS("socks", "socks");
 
     private final String shortWord;
     private final String longWord;
@@ -22,7 +24,7 @@ public enum Layer {
     static Optional<Layer> parse(String word) {
         String w = word.toLowerCase(Locale.ROOT);
         for (Layer layer : values()) {
-            if (layer.shortWord.equals(w) || layer.longWord.equals(w)) {
+            if (layer != SOCKS && layer.shortWord.equals(w) || layer.longWord.equals(w)) {
                 return Optional.of(layer);
             }
         }

@@ -3,6 +3,7 @@ package portforward.endpoint;
 import java.time.Duration;
 import java.util.Optional;
 import portforward.hop.Secret;
+import portforward.hop.socks.SocksSettings;
 
 /** Everything a relay needs to run, as parsed from the command line. Immutable. */
 public record RelaySpec(
@@ -15,11 +16,13 @@ public record RelaySpec(
         Duration udpTimeout,
         int maxSessions,
         Optional<Secret> secret,
-        Duration heartbeat) {
+        Duration heartbeat,
+        SocksSettings socks) {
 
     public static RelaySpec of(Protocol protocol, Endpoint first, Endpoint second) {
         return new RelaySpec(protocol, first, second, Defaults.CONNECT_TIMEOUT, Defaults.PAIR_TIMEOUT,
-                Defaults.POOL, Defaults.UDP_TIMEOUT, Defaults.MAX_SESSIONS, Optional.empty(), Defaults.HEARTBEAT);
+                Defaults.POOL, Defaults.UDP_TIMEOUT, Defaults.MAX_SESSIONS, Optional.empty(), Defaults.HEARTBEAT,
+                SocksSettings.OPEN);
     }
 
     /** The secret of the secure hop; only asked for when an endpoint is {@code +s}, which the parser checked. */

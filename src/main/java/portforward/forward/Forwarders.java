@@ -42,6 +42,8 @@ public final class Forwarders {
         if (first.isListen() && second.isListen()) {
             return modes.listenListen().apply(context);
         }
+        // socks is a conn endpoint whose target each client names: listen-socks is a local SOCKS
+        // server, conn-socks an agent that answers SOCKS clients of its relay.
         if (first.isListen()) {
             return modes.listenConnect().create(context, first, second);
         }

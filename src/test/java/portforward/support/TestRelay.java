@@ -3,6 +3,7 @@ package portforward.support;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import portforward.cli.CommandLine;
@@ -40,6 +41,13 @@ public final class TestRelay implements AutoCloseable {
             throw e;
         }
         return new TestRelay(group, context, forwarder);
+    }
+
+    /** As {@link #start(Transport, String...)}, with {@code options} before {@code words}. */
+    public static TestRelay start(Transport transport, String[] options, String... words) throws Exception {
+        String[] args = Arrays.copyOf(options, options.length + words.length);
+        System.arraycopy(words, 0, args, options.length, words.length);
+        return start(transport, args);
     }
 
     /** A tcp listen-conn relay on 127.0.0.1 forwarding to {@code targetPort} on 127.0.0.1. */

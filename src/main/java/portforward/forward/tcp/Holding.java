@@ -45,6 +45,20 @@ class Holding extends ChannelInboundHandlerAdapter {
         return new Held(List.copyOf(held), inputShut);
     }
 
+    /**
+     * Hands what was held so far to a layer that reads it before the link does (the SOCKS handshake);
+     * holding goes on, for what comes after.
+     */
+    final List<ByteBuf> takeHeld(ChannelHandlerContext ctx) {
+        List<ByteBuf> taken = List.copyOf(held);
+        held.clear();
+        if (heldBytes >= LIMIT && !inputShut) {
+            ctx.channel().config().setAutoRead(true);
+        }
+        heldBytes = 0;
+        return taken;
+    }
+
     final boolean holdsBytes() {
         return heldBytes > 0;
     }

@@ -58,10 +58,16 @@ final class Link {
      * (and its FIN, if it came) is delivered first; this link releases those buffers.
      */
     static void join(RelayContext context, long id, Channel a, Channel b, Holding.Held fromA, Holding.Held fromB) {
+        join(context, id, a, b, fromA, fromB, "");
+    }
+
+    /** As above; {@code via} ends the open line, such as " via socks to example.com:443". */
+    static void join(RelayContext context, long id, Channel a, Channel b, Holding.Held fromA, Holding.Held fromB,
+            String via) {
         Link link = new Link(context, id, a, b);
         
         LOG.info(() -> "link " + id + " open: " + Show.address(a.remoteAddress()) + " <-> "
-                + Show.address(b.remoteAddress()));
+                + Show.address(b.remoteAddress()) + via);
         context.events().linkOpened();
         context.track(a);
         context.track(b);

@@ -29,19 +29,21 @@ public final class TcpConnConnect implements Agent {
     private final RelayContext context;
     private final Endpoint relay;
     private final Endpoint target;
+    private final Joining joining;
     private final AgentPool pool;
 
     public TcpConnConnect(RelayContext context) {
         this.context = context;
         this.relay = context.spec().first();
         this.target = context.spec().second();
+        this.joining = Joining.to(context, target, false);
         this.pool = new AgentPool(context, LOG, "cannot connect to " + relay.address());
     }
 
     @Override
     public void start() throws StartException {
         LOG.info(() -> "agent keeping " + Show.count(context.spec().pool(), "connection") + " to " + relay.address()
-                + ", forwarding to " + target.address());
+                + (target.isSocks() ? ", answering SOCKS clients of the relay" : ", forwarding to " + target.address()));
         pool.start(this::open);
     }
 
@@ -101,7 +103,7 @@ public final class TcpConnConnect implements Agent {
             }
             taken = true;
             pool.left(ctx.channel(), null);
-            Joining.dialAndJoin(context, this, ctx, target, "relay side");
+            joining.start(this, ctx, "relay side");
         }
 
         @Override

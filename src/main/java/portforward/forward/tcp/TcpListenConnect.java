@@ -29,8 +29,7 @@ public final class TcpListenConnect implements Forwarder {
     private final Endpoint listen;
     private final Endpoint target;
     private final Optional<Strangers> strangers;
-    /** For a secure target: connections of earlier links, kept for the next ones. */
-    private final Optional<HopPool> pool;
+    private final Joining joining;
     private Channel server;
 
     public TcpListenConnect(RelayContext context, Endpoint listen, Endpoint target) {
@@ -38,13 +37,26 @@ public final class TcpListenConnect implements Forwarder {
         this.listen = listen;
         this.target = target;
         this.strangers = listen.isSecure() ? Optional.of(new Strangers(listen.toString())) : Optional.empty();
-        this.pool = target.isSecure() ? Optional.of(new HopPool(context, target)) : Optional.empty();
+        // Clients of a +s listener are portforwards, not the SOCKS clients themselves: no UDP for them.
+        // A secure target is reached through the connections of earlier links where one is kept.
+        if (target.isSecure()) {
+            HopPool pool = new HopPool(context, target);
+            this.joining = Joining.to(context, target, !listen.isSecure(), in -> pool.take(in.eventLoop(), in.remoteAddress()));
+        } else {
+            this.joining = Joining.to(context, target, !listen.isSecure());
+        }
     }
 
     @Override
     public void start() throws StartException {
         server = Listeners.bindTcp(context, listen, context.group(), dialOnAccept());
-        LOG.info(() -> "listening on tcp " + Show.address(server.localAddress()) + ", forwarding to " + target.address());
+        InetSocketAddress bound = (InetSocketAddress) server.localAddress();
+        LOG.info(() -> "listening on tcp " + Show.address(bound) + ", "
+                + (target.isSocks() ? "answering SOCKS clients" : "forwarding to " + target.address()));
+        if (target.isSocks() && context.spec().socks().isOpen() && !bound.getAddress().isLoopbackAddress()) {
+            LOG.warning(() -> "socks on " + Show.address(bound) + " is an open proxy: anyone who reaches it can reach"
+                    + " whatever this host can; give --socks-auth FILE and/or --allow CIDR");
+        }
     }
 
     @Override
@@ -144,12 +156,7 @@ public final class TcpListenConnect implements Forwarder {
             if (waitsForOpen) {
                 Recycling.on(in, this::recycled);
             }
-            if (pool.isPresent()) {
-                Joining.dialAndJoin(context, this, ctx, target, "client",
-                        ch -> pool.get().take(ch.eventLoop(), ch.remoteAddress()));
-            } else {
-                Joining.dialAndJoin(context, this, ctx, target, reused ? "relay side" : "client");
-            }
+            joining.start(this, ctx, "client");
         }
 
         /** The link ended cleanly both ways: wait for the next OPEN on the same connection. */
