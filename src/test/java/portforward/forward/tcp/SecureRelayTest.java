@@ -131,7 +131,7 @@ class SecureRelayTest {
             TcpListenConnect responder = (TcpListenConnect) far.forwarder();
             long handshakes = responder.strangers().orElseThrow().accepted();
             assertTrue(handshakes <= 2, handshakes + " handshakes for " + links + " links on two event loops");
-            assertEquals(links, far.events().linksClosed(), "links the far end served");
+            far.await("the far end's links closed", e -> e.linksClosed() == links);
         }
     }
 
