@@ -12,7 +12,8 @@ java on the PATH), and target/portforward.1, the man page.
 
 Options:
   --test            also run the tests: the unit and end-to-end suite while building, then
-                    the multi-host scenarios of src/scenarios (as root; skipped otherwise)
+                    the multi-host scenarios of src/scenarios (as root; skipped otherwise), and
+                    with --dist, the unpacked tarball with no java on the PATH (src/dist/check)
   --prefix DIR      after building, install to DIR: DIR/lib/portforward/portforward.jar
                     and the launcher DIR/bin/portforward
   --dist            also make target/portforward-VERSION-linux-ARCH.tar.gz: a Java runtime
@@ -264,6 +265,11 @@ fi
 
 if [ "$run_tests" = yes ]; then
     src/scenarios/run
+    if [ "$dist" = yes ]; then
+        # The distribution as a user without Java meets it: unpacked in a temporary directory, run
+        # with no java on the PATH, one TCP link and one UDP datagram over 127.0.0.1.
+        src/dist/check
+    fi
 fi
 
 if [ -n "$prefix" ]; then
