@@ -91,24 +91,8 @@ class BulkAndBackpressureTest {
                 SocketChannel sender = SocketChannel.open(new InetSocketAddress("127.0.0.1", relay.port()));
                 Selector selector = Selector.open()) {
             Socket reader = target.next();
-            sender.configureBlocking(false);
-            sender.register(selector, SelectionKey.OP_WRITE);
-            ByteBuffer chunk = ByteBuffer.allocate(256 * 1024);
             CRC32C sent = new CRC32C();
-            long written = 0;
-            long limit = 512L << 20;
-            // Write until the whole path is full: one second with no room to write.
-            while (written < limit) {
-                if (selector.select(1000) == 0) {
-                    break;
-                }
-                selector.selectedKeys().clear();
-                fill(chunk, written);
-                int n = sender.write(chunk);
-                sent.update(chunk.array(), 0, n);
-                written += n;
-            }
-            assertTrue(written < limit, "the sender was never slowed down: " + written + " bytes went in");
+            long written = fillUntilStalled(sender, selector, sent);
             long held = pendingInRelay(relay);
             assertTrue(held <= LINK_BUFFER_BOUND, "the relay holds " + held + " bytes for one stalled link");
 
@@ -121,6 +105,30 @@ class BulkAndBackpressureTest {
             reader.close();
             assertFalse(pendingInRelay(relay) > 0);
         }
+    }
+
+    /**
+     * Writes numbered bytes until the whole path is full (one second with no room to write) and
+     * returns how many went in; fails if the sender was never slowed down.
+     */
+    static long fillUntilStalled(SocketChannel sender, Selector selector, CRC32C sent) throws java.io.IOException {
+        sender.configureBlocking(false);
+        sender.register(selector, SelectionKey.OP_WRITE);
+        ByteBuffer chunk = ByteBuffer.allocate(256 * 1024);
+        long written = 0;
+        long limit = 512L << 20;
+        while (written < limit) {
+            if (selector.select(1000) == 0) {
+                break;
+            }
+            selector.selectedKeys().clear();
+            fill(chunk, written);
+            int n = sender.write(chunk);
+            sent.update(chunk.array(), 0, n);
+            written += n;
+        }
+        assertTrue(written < limit, "the sender was never slowed down: " + written + " bytes went in");
+        return written;
     }
 
     static void fill(ByteBuffer chunk, long offset) {

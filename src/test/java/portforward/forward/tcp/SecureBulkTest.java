@@ -4,14 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static portforward.forward.tcp.BulkAndBackpressureTest.drain;
-import static portforward.forward.tcp.BulkAndBackpressureTest.fill;
+import static portforward.forward.tcp.BulkAndBackpressureTest.fillUntilStalled;
 import static portforward.forward.tcp.BulkAndBackpressureTest.pendingInRelay;
 
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.security.MessageDigest;
@@ -91,23 +90,8 @@ class SecureBulkTest {
                 SocketChannel sender = SocketChannel.open(new InetSocketAddress("127.0.0.1", hop.outer().port()));
                 Selector selector = Selector.open()) {
             Socket reader = target.next();
-            sender.configureBlocking(false);
-            sender.register(selector, SelectionKey.OP_WRITE);
-            ByteBuffer chunk = ByteBuffer.allocate(256 * 1024);
             CRC32C sent = new CRC32C();
-            long written = 0;
-            long limit = 512L << 20;
-            while (written < limit) { // until the whole path is full: one second with no room to write
-                if (selector.select(1000) == 0) {
-                    break;
-                }
-                selector.selectedKeys().clear();
-                fill(chunk, written);
-                int n = sender.write(chunk);
-                sent.update(chunk.array(), 0, n);
-                written += n;
-            }
-            assertTrue(written < limit, "the sender was never slowed down: " + written + " bytes went in");
+            long written = fillUntilStalled(sender, selector, sent);
             long held = pendingInRelay(hop.outer()) + pendingInRelay(hop.inner());
             assertTrue(held <= HOP_BUFFER_BOUND, "the hop holds " + held + " bytes for one stalled link");
             sender.shutdownOutput();
