@@ -8,12 +8,9 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Promise;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import portforward.hop.noise.CipherState;
 
 /**
@@ -32,22 +29,18 @@ final class SecureChannel extends ChannelDuplexHandler {
     record Open(Optional<java.net.InetSocketAddress> client) {
     }
 
-    private static final int MISSED_BEATS = 3;
-
     private final boolean initiator;
     private final Handshake handshake;
-    private CipherState send;
-    private CipherState receive;
-    private long heartbeatNanos;
-    private long lastHeardNanos;
-    private long pings;
+    /** Null until the handshake is done. */
+    private Records records;
+    /** Null until the handshake is done. */
+    private Heartbeat heartbeat;
     private boolean finReceived;
     /** The peer said IDLE before anyone asked: the next {@link #whenPeerIdle} runs at once. */
     private boolean peerIdle;
     private Runnable onPeerIdle;
     /** A record failed to open, or a counter ran out: nothing more may be written, not even RST. */
     private boolean broken;
-    private ScheduledFuture<?> beat;
     private ChannelHandlerContext ctx;
 
     SecureChannel(Handshake handshake, boolean initiator) {
@@ -60,7 +53,7 @@ final class SecureChannel extends ChannelDuplexHandler {
     }
 
     boolean isReady() {
-        return send != null;
+        return records != null;
     }
 
     boolean isBroken() {
@@ -81,18 +74,17 @@ final class SecureChannel extends ChannelDuplexHandler {
 
     /** The handshake is done: records from here on, and the heartbeat starts. */
     void established(CipherState send, CipherState receive, long heartbeatNanos) {
-        this.send = send;
-        this.receive = receive;
-        this.heartbeatNanos = heartbeatNanos;
-        this.lastHeardNanos = System.nanoTime();
-        scheduleBeat();
+        this.records = new Records(send, receive);
+        this.heartbeat = new Heartbeat(ctx, heartbeatNanos, initiator ? this::ping : null);
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
         try {
-            lastHeardNanos = System.nanoTime();
+            if (heartbeat != null) {
+                heartbeat.heard();
+            }
             if (!handshake.done()) {
                 handshake.frame(frame);
             } else {
@@ -109,7 +101,7 @@ final class SecureChannel extends ChannelDuplexHandler {
         }
         ByteBuf plain;
         try {
-            plain = open(ctx, frame);
+            plain = records.open(ctx.alloc(), frame);
         } catch (GeneralSecurityException e) {
             broken = true;
             if (!ready().isSuccess()) {
@@ -137,7 +129,7 @@ final class SecureChannel extends ChannelDuplexHandler {
                 }
                 case Wire.RST -> ctx.fireExceptionCaught(new PeerResetException());
                 case Wire.PING -> {
-                    ctx.write(seal(ctx, Wire.PONG, plain.nioBuffer()));
+                    ctx.write(records.seal(ctx.alloc(), Wire.PONG, plain.nioBuffer()));
                     ctx.flush();
                 }
                 case Wire.OPEN -> ctx.fireUserEventTriggered(new Opened(Wire.decodeOpen(plain.nioBuffer())));
@@ -152,24 +144,6 @@ final class SecureChannel extends ChannelDuplexHandler {
             ctx.fireExceptionCaught(new HopException("the record counter ran out"));
         } finally {
             plain.release();
-        }
-    }
-
-    private ByteBuf open(ChannelHandlerContext ctx, ByteBuf frame) throws GeneralSecurityException {
-        int length = frame.readableBytes() - Wire.LENGTH_BYTES;
-        if (length < 1 + Wire.TAG) {
-            throw new GeneralSecurityException("record too short");
-        }
-        ByteBuf plain = ctx.alloc().buffer(length - Wire.TAG);
-        try {
-            ByteBuffer out = plain.nioBuffer(0, length - Wire.TAG);
-            receive.decrypt(frame.nioBuffer(frame.readerIndex(), Wire.LENGTH_BYTES),
-                    frame.nioBuffer(frame.readerIndex() + Wire.LENGTH_BYTES, length), out);
-            plain.writerIndex(out.position());
-            return plain;
-        } catch (GeneralSecurityException | RuntimeException e) {
-            plain.release();
-            throw e;
         }
     }
 
@@ -222,9 +196,9 @@ final class SecureChannel extends ChannelDuplexHandler {
                 writeData(ctx, data, promise);
                 return;
             } else if (msg instanceof Open open) {
-                out = seal(ctx, Wire.OPEN, ByteBuffer.wrap(Wire.openBody(open.client())));
+                out = records.seal(ctx.alloc(), Wire.OPEN, ByteBuffer.wrap(Wire.openBody(open.client())));
             } else {
-                out = seal(ctx, switch ((Control) msg) {
+                out = records.seal(ctx.alloc(), switch ((Control) msg) {
                     case FIN -> Wire.FIN;
                     case RST -> Wire.RST;
                     case READY -> Wire.READY;
@@ -250,67 +224,24 @@ final class SecureChannel extends ChannelDuplexHandler {
             throws GeneralSecurityException {
         for (int at = data.readerIndex(), end = at + data.readableBytes(); at < end; at += Wire.SEND_MAX) {
             int chunk = Math.min(Wire.SEND_MAX, end - at);
-            ByteBuf record = seal(ctx, Wire.DATA, data.nioBuffer(at, chunk));
+            ByteBuf record = records.seal(ctx.alloc(), Wire.DATA, data.nioBuffer(at, chunk));
             ctx.write(record, at + chunk >= end ? promise : ctx.voidPromise());
         }
     }
 
-    private ByteBuf seal(ChannelHandlerContext ctx, byte type, ByteBuffer body) throws GeneralSecurityException {
-        ByteBuf out = ctx.alloc().directBuffer(Wire.LENGTH_BYTES + 1 + body.remaining() + Wire.TAG);
+    /** The initiator's heartbeat; false when no more records can be written. */
+    private boolean ping(long n) {
+        if (broken) {
+            return false;
+        }
         try {
-            sealInto(out, type, body);
-            return out;
-        } catch (GeneralSecurityException | RuntimeException e) {
-            out.release();
-            throw e;
+            ctx.writeAndFlush(records.seal(ctx.alloc(), Wire.PING, ByteBuffer.allocate(8).putLong(0, n)));
+            return true;
+        } catch (GeneralSecurityException e) {
+            broken = true;
+            ctx.fireExceptionCaught(new HopException("the record counter ran out"));
+            return false;
         }
-    }
-
-    private static final ThreadLocal<ByteBuffer[]> SCRATCH = ThreadLocal.withInitial(
-            () -> new ByteBuffer[] {ByteBuffer.allocate(Wire.LENGTH_BYTES), ByteBuffer.allocate(1)});
-
-    private void sealInto(ByteBuf out, byte type, ByteBuffer body) throws GeneralSecurityException {
-        int length = 1 + body.remaining() + Wire.TAG;
-        ByteBuffer[] scratch = SCRATCH.get();
-        ByteBuffer ad = scratch[0].clear().putShort((short) length).flip();
-        ByteBuffer head = scratch[1].clear().put(type).flip();
-        out.writeShort(length);
-        ByteBuffer target = out.nioBuffer(out.writerIndex(), length);
-        send.encrypt(ad, head, body, target);
-        out.writerIndex(out.writerIndex() + length);
-    }
-
-    private void scheduleBeat() {
-        long jittered = (long) (heartbeatNanos * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
-        beat = ctx.executor().schedule(this::beat, jittered, TimeUnit.NANOSECONDS);
-    }
-
-    /**
-     * While reading is paused (backpressure) or our own writes are queued, silence proves nothing:
-     * the peer's records wait behind the data. The clock restarts then.
-     */
-    private void beat() {
-        if (!ctx.channel().isActive() || broken) {
-            return;
-        }
-        long now = System.nanoTime();
-        if (!ctx.channel().config().isAutoRead() || !ctx.channel().isWritable()) {
-            lastHeardNanos = now;
-        } else if (now - lastHeardNanos > MISSED_BEATS * heartbeatNanos) {
-            ctx.fireExceptionCaught(new HopException("no heartbeat for "
-                    + TimeUnit.NANOSECONDS.toMillis(now - lastHeardNanos) / 1000.0 + " s"));
-            return;
-        }
-        if (initiator) {
-            try {
-                ctx.writeAndFlush(seal(ctx, Wire.PING, ByteBuffer.allocate(8).putLong(0, ++pings)));
-            } catch (GeneralSecurityException e) {
-                broken = true;
-                ctx.fireExceptionCaught(new HopException("the record counter ran out"));
-                return;
-            }
-        }
-        scheduleBeat();
     }
 
     @Override
@@ -342,8 +273,8 @@ final class SecureChannel extends ChannelDuplexHandler {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (beat != null) {
-            beat.cancel(false);
+        if (heartbeat != null) {
+            heartbeat.stop();
         }
         handshake.closed();
         ctx.fireChannelInactive();
