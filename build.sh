@@ -223,7 +223,8 @@ make_dist() {
     mkdir -p "$stage/bin" "$stage/lib"
     mods=$("$home/bin/jdeps" --ignore-missing-deps --print-module-deps --multi-release 17 target/portforward.jar)
     # jdeps sees no service providers: the secure hop's X25519 comes from jdk.crypto.ec (SunEC).
-    mods="$mods,jdk.crypto.ec"
+    # jdk.httpserver serves --metrics; named too, so that the runtime never depends on jdeps seeing it.
+    mods="$mods,jdk.crypto.ec,jdk.httpserver"
     "$home/bin/jlink" --add-modules "$mods" --strip-debug --no-man-pages --no-header-files --compress=2 \
         --output "$stage/runtime"
     cp target/portforward.jar "$stage/lib/"

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ public final class CommandLine {
 
     /** What the user asked for: help, the version, or a relay. */
     public record Parsed(boolean help, boolean version, RelaySpec spec, LogSetup.Verbosity verbosity,
-            String transport) {
+            String transport, Optional<InetSocketAddress> metrics) {
         /** {@code portforward keygen}: print a new secret; spec is null. */
         public boolean keygen() {
             return !help && !version && spec == null;
@@ -131,6 +132,9 @@ public final class CommandLine {
     private final OptionSpec<String> transport = parser.accepts("transport",
                     "auto (epoll where available, else nio), epoll or nio")
             .withRequiredArg().describedAs("NAME").defaultsTo("auto");
+    private final OptionSpec<InetSocketAddress> metrics = parser.accepts("metrics",
+                    "serve Prometheus metrics at http://HOST:PORT/metrics (for example 127.0.0.1:9100)")
+            .withRequiredArg().withValuesConvertedBy(new HostPortConverter());
     private final OptionSpec<String> positionals = parser.nonOptions("PROTO SOCK1 SOCK2");
     /** The modes an option means something in; an option not named here applies to every mode. */
     private final Map<OptionSpec<?>, List<String>> scopes = Map.of(
@@ -157,10 +161,10 @@ public final class CommandLine {
 
     private Parsed parse(OptionSet options, Map<String, String> env) throws BadInputException {
         if (options.has(help)) {
-            return new Parsed(true, false, null, LogSetup.Verbosity.NORMAL, "auto");
+            return new Parsed(true, false, null, LogSetup.Verbosity.NORMAL, "auto", Optional.empty());
         }
         if (options.has(version)) {
-            return new Parsed(false, true, null, LogSetup.Verbosity.NORMAL, "auto");
+            return new Parsed(false, true, null, LogSetup.Verbosity.NORMAL, "auto", Optional.empty());
         }
         if (options.has(verbose) && options.has(quiet)) {
             throw new BadInputException("-v and -q contradict each other: choose one");
@@ -171,7 +175,7 @@ public final class CommandLine {
         }
         List<String> words = options.valuesOf(positionals);
         if (words.size() == 1 && words.get(0).equals("keygen")) {
-            return new Parsed(false, false, null, LogSetup.Verbosity.NORMAL, "auto");
+            return new Parsed(false, false, null, LogSetup.Verbosity.NORMAL, "auto", Optional.empty());
         }
         if (words.size() != 3) {
             throw new BadInputException("expected PROTO SOCK1 SOCK2 but got " + words.size() + " argument"
@@ -194,7 +198,7 @@ public final class CommandLine {
         SpecChecks.noLoop(spec);
         LogSetup.Verbosity verbosity = options.has(verbose) ? LogSetup.Verbosity.VERBOSE
                 : options.has(quiet) ? LogSetup.Verbosity.QUIET : LogSetup.Verbosity.NORMAL;
-        return new Parsed(false, false, spec, verbosity, transportName);
+        return new Parsed(false, false, spec, verbosity, transportName, Optional.ofNullable(options.valueOf(metrics)));
     }
 
     /**

@@ -4,6 +4,9 @@ import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -16,12 +19,16 @@ import portforward.forward.RelayContext;
 import portforward.forward.Show;
 import portforward.forward.StartException;
 import portforward.hop.Secret;
+import portforward.metrics.Exported;
+import portforward.metrics.MetricsServer;
 import portforward.hop.secure.Warmup;
 import portforward.transport.Transport;
 
 /** The entry point: parse, start, run until SIGINT or SIGTERM. */
 public final class Main {
     private static final Logger LOG = Logger.getLogger("portforward");
+    /** The {@code forward} label of the one forward a command line describes. */
+    static final String FORWARD_NAME = "default";
 
     private Main() {
     }
@@ -87,6 +94,15 @@ public final class Main {
                 return 1;
             }
             LOG.fine(() -> "transport " + transport);
+            Optional<MetricsServer> metrics;
+            try {
+                metrics = serveMetrics(parsed, List.of(new Exported(FORWARD_NAME, context.events(),
+                        forwarder.secureListeners())));
+            } catch (IOException e) {
+                LOG.severe("cannot serve metrics on " + Show.address(parsed.metrics().orElseThrow()) + ": " + Show.cause(e));
+                forwarder.stop(Duration.ZERO);
+                return 1;
+            }
             if (parsed.verbosity() == LogSetup.Verbosity.QUIET) {
                 // The "listening on" lines are INFO; a port the system chose must still be known.
                 forwarder.boundAddresses().forEach(a -> LogSetup.NOTICE.info(
@@ -94,6 +110,7 @@ public final class Main {
             }
             stop.await();
             LOG.info("stopping");
+            metrics.ifPresent(MetricsServer::close);
             forwarder.stop(Defaults.SHUTDOWN_GRACE).await(Defaults.SHUTDOWN_GRACE.toMillis() + 200);
             return 0;
         } catch (InterruptedException e) {
@@ -102,6 +119,17 @@ public final class Main {
         } finally {
             group.shutdownGracefully(0, 200, TimeUnit.MILLISECONDS).awaitUninterruptibly(500);
         }
+    }
+
+    /** Starts the metrics endpoint if --metrics asked for one, and logs its address at every verbosity. */
+    private static Optional<MetricsServer> serveMetrics(CommandLine.Parsed parsed, List<Exported> forwards)
+            throws IOException {
+        if (parsed.metrics().isEmpty()) {
+            return Optional.empty();
+        }
+        MetricsServer server = MetricsServer.start(parsed.metrics().get(), () -> forwards, version());
+        LogSetup.NOTICE.info(() -> "metrics on http://" + Show.address(server.address()) + "/metrics");
+        return Optional.of(server);
     }
 
     static String version() {

@@ -4,6 +4,7 @@ import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import portforward.hop.secure.Strangers;
 
 /** A running relay in one of the modes. */
 public interface Forwarder {
@@ -19,4 +20,9 @@ public interface Forwarder {
      * (what was relayed so far is flushed, then both ends see a close).
      */
     Future<?> stop(Duration grace);
+
+    /** The handshake counts of each {@code listen+s} endpoint, for the metrics; none for a plain forward. */
+    default List<Strangers> secureListeners() {
+        return List.of();
+    }
 }

@@ -70,6 +70,11 @@ public final class TcpListenConnect implements Forwarder {
     }
 
     @Override
+    public List<Strangers> secureListeners() {
+        return strangers.stream().toList();
+    }
+
+    @Override
     public Future<?> stop(Duration grace) {
         return Stopping.stop(context, List.of(server), grace);
     }

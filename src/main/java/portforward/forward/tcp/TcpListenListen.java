@@ -72,6 +72,11 @@ public final class TcpListenListen implements Forwarder {
     }
 
     @Override
+    public List<Strangers> secureListeners() {
+        return strangers.stream().flatMap(Optional::stream).toList();
+    }
+
+    @Override
     public Future<?> stop(Duration grace) {
         return Stopping.stop(context, List.of(first, second), grace);
     }
