@@ -2,8 +2,6 @@ package portforward.cli;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Logger;
-import portforward.endpoint.Protocol;
-import portforward.forward.RelayContext;
 import sun.misc.Signal;
 
 /**
@@ -17,15 +15,12 @@ final class Signals {
     private Signals() {
     }
 
-    static void install(CountDownLatch stop, RelayContext context) {
+    static void install(CountDownLatch stop, RunningForwards forwards) {
         on("INT", stop::countDown);
         on("TERM", stop::countDown);
         on("HUP", () -> LogSetup.NOTICE.info("SIGHUP ignored: there is no configuration to reload (SIGINT or SIGTERM stops)"));
-        on("USR1", () -> LogSetup.NOTICE.info(summary(context)));
-    }
-
-    static String summary(RelayContext context) {
-        return context.spec() + ": " + context.events().summary(context.spec().protocol() == Protocol.UDP);
+        on("USR1", () -> forwards.list().forEach(r -> LogSetup.NOTICE.info(
+                (forwards.named() ? RunningForwards.label(r.forward()) + ": " : "") + r.summary())));
     }
 
     private static void on(String name, Runnable action) {
