@@ -13,6 +13,7 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import portforward.forward.ForwardLogger;
 
 /** Timestamped one-line logs on stderr; Netty's own chatter only at warning unless -v. */
 public final class LogSetup {
@@ -58,7 +59,8 @@ public final class LogSetup {
     }
 
     /**
-     * "yyyy-MM-dd HH:mm:ss.SSS LEVEL message". Busy relays log two lines per link, so the
+     * "yyyy-MM-dd HH:mm:ss.SSS LEVEL [forward] message", the forward named only in a process
+     * running several. Busy relays log two lines per link, so the
      * timestamp is not formatted per line: the part up to the second is kept until the second
      * changes, and the milliseconds are appended by hand.
      */
@@ -81,7 +83,12 @@ public final class LogSetup {
             String message = r.getParameters() == null && r.getResourceBundle() == null ? r.getMessage() : formatMessage(r);
             StringBuilder line = new StringBuilder(s.text().length() + message.length() + 16)
                     .append(s.text()).append(millis < 10 ? ".00" : millis < 100 ? ".0" : ".").append(millis)
-                    .append(' ').append(levelWord(r.getLevel())).append(' ').append(message);
+                    .append(' ').append(levelWord(r.getLevel())).append(' ');
+            String forward = ForwardLogger.forwardOf(r);
+            if (forward != null) {
+                line.append('[').append(forward).append("] ");
+            }
+            line.append(message);
             Throwable t = r.getThrown();
             if (t != null && r.getLevel().intValue() < Level.INFO.intValue()) {
                 StringWriter trace = new StringWriter();

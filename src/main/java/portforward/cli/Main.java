@@ -113,9 +113,8 @@ public final class Main {
             if (verbosity == LogSetup.Verbosity.QUIET) {
                 // The "listening on" lines are INFO; a port the system chose must still be known.
                 for (RunningForwards.Running r : forwards.list()) {
-                    String prefix = forwards.named() ? RunningForwards.label(r.forward()) + ": " : "";
-                    r.forwarder().boundAddresses().forEach(a -> LogSetup.NOTICE.info(
-                            () -> prefix + "listening on " + r.forward().spec().protocol().word() + " " + Show.address(a)));
+                    r.forwarder().boundAddresses().forEach(a -> r.context().log(LogSetup.NOTICE).info(
+                            () -> "listening on " + r.forward().spec().protocol().word() + " " + Show.address(a)));
                 }
             }
             Optional<MetricsServer> metrics;

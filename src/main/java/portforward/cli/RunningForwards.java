@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import portforward.endpoint.Protocol;
 import portforward.forward.Forwarder;
@@ -57,7 +58,8 @@ final class RunningForwards {
 
     /** Starts one forward; the exception's message names it when the process runs several. */
     Running start(ConfigFile.Forward forward) throws StartException {
-        RelayContext context = new RelayContext(forward.spec(), transport, group);
+        RelayContext context = new RelayContext(forward.spec(), transport, group,
+                named ? Optional.of(forward.name()) : Optional.empty());
         Forwarder forwarder = Forwarders.of(context);
         try {
             forwarder.start();

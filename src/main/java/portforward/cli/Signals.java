@@ -19,8 +19,7 @@ final class Signals {
         on("INT", stop::countDown);
         on("TERM", stop::countDown);
         on("HUP", () -> LogSetup.NOTICE.info("SIGHUP ignored: there is no configuration to reload (SIGINT or SIGTERM stops)"));
-        on("USR1", () -> forwards.list().forEach(r -> LogSetup.NOTICE.info(
-                (forwards.named() ? RunningForwards.label(r.forward()) + ": " : "") + r.summary())));
+        on("USR1", () -> forwards.list().forEach(r -> r.context().log(LogSetup.NOTICE).info(r.summary())));
     }
 
     private static void on(String name, Runnable action) {

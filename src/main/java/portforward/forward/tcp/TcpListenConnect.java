@@ -36,7 +36,7 @@ public final class TcpListenConnect implements Forwarder {
         this.context = context;
         this.listen = listen;
         this.target = target;
-        this.strangers = listen.isSecure() ? Optional.of(new Strangers(listen.toString())) : Optional.empty();
+        this.strangers = listen.isSecure() ? Optional.of(new Strangers(listen.toString(), context.log(Strangers.LOG))) : Optional.empty();
         // Clients of a +s listener are portforwards, not the SOCKS clients themselves: no UDP for them.
         // A secure target is reached through the connections of earlier links where one is kept.
         if (target.isSecure()) {
@@ -51,10 +51,10 @@ public final class TcpListenConnect implements Forwarder {
     public void start() throws StartException {
         server = Listeners.bindTcp(context, listen, context.group(), dialOnAccept());
         InetSocketAddress bound = (InetSocketAddress) server.localAddress();
-        LOG.info(() -> "listening on tcp " + Show.address(bound) + ", "
+        context.log(LOG).info(() -> "listening on tcp " + Show.address(bound) + ", "
                 + (target.isSocks() ? "answering SOCKS clients" : "forwarding to " + target.address()));
         if (target.isSocks() && context.spec().socks().isOpen() && !bound.getAddress().isLoopbackAddress()) {
-            LOG.warning(() -> "socks on " + Show.address(bound) + " is an open proxy: anyone who reaches it can reach"
+            context.log(LOG).warning(() -> "socks on " + Show.address(bound) + " is an open proxy: anyone who reaches it can reach"
                     + " whatever this host can; give --socks-auth FILE and/or --allow CIDR");
         }
     }

@@ -41,11 +41,11 @@ public final class TcpListenListen implements Forwarder {
         this.context = context;
         this.loop = context.group().next();
         this.queue = new PairingQueue(context);
-        this.strangers = List.of(strangersOf(context.spec().first()), strangersOf(context.spec().second()));
+        this.strangers = List.of(strangersOf(context, context.spec().first()), strangersOf(context, context.spec().second()));
     }
 
-    private static Optional<Strangers> strangersOf(Endpoint listen) {
-        return listen.isSecure() ? Optional.of(new Strangers(listen.toString())) : Optional.empty();
+    private static Optional<Strangers> strangersOf(RelayContext context, Endpoint listen) {
+        return listen.isSecure() ? Optional.of(new Strangers(listen.toString(), context.log(Strangers.LOG))) : Optional.empty();
     }
 
     @Override
@@ -57,7 +57,7 @@ public final class TcpListenListen implements Forwarder {
             first.close();
             throw e;
         }
-        LOG.info(() -> "listening on tcp " + Show.address(first.localAddress()) + " and "
+        context.log(LOG).info(() -> "listening on tcp " + Show.address(first.localAddress()) + " and "
                 + Show.address(second.localAddress()) + ", pairing connections in order of arrival");
     }
 

@@ -17,7 +17,8 @@ import portforward.forward.RelayStats.Drop;
  * goes unreported. Sessions on any event loop report here.
  */
 final class DropReport {
-    private static final Logger LOG = Logger.getLogger("portforward.udp");
+    static final Logger LOG = Logger.getLogger("portforward.udp");
+    private final Logger log;
     static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     /** Why a datagram was not forwarded; a session's closing line counts each by its label. */
@@ -52,7 +53,8 @@ final class DropReport {
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicLong lastReportNanos = new AtomicLong(System.nanoTime() - INTERVAL_NANOS);
 
-    DropReport(EventExecutor executor, int maxSessions, RelayStats stats) {
+    DropReport(EventExecutor executor, int maxSessions, RelayStats stats, Logger log) {
+        this.log = log;
         this.executor = executor;
         this.maxSessions = maxSessions;
         this.stats = stats;
@@ -92,7 +94,7 @@ final class DropReport {
         }
         if (total > 0) {
             long dropped = total;
-            LOG.warning(() -> "dropped " + Traffic.datagrams(dropped) + ": " + parts);
+            log.warning(() -> "dropped " + Traffic.datagrams(dropped) + ": " + parts);
         }
     }
 }

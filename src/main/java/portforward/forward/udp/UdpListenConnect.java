@@ -40,14 +40,14 @@ public final class UdpListenConnect implements Forwarder {
         this.listen = listen;
         this.target = target;
         this.loop = context.group().next();
-        this.drops = new DropReport(loop, context.spec().maxSessions(), context.events());
+        this.drops = new DropReport(loop, context.spec().maxSessions(), context.events(), context.log(DropReport.LOG));
         this.table = new UdpSessionTable<>(context.spec().maxSessions(), drops);
     }
 
     @Override
     public void start() throws StartException {
         listener = UdpSockets.bind(context, listen, loop, new ClientDatagrams());
-        LOG.info(() -> "listening on udp " + Show.address(listener.localAddress()) + ", forwarding to "
+        context.log(LOG).info(() -> "listening on udp " + Show.address(listener.localAddress()) + ", forwarding to "
                 + target.address());
     }
 
@@ -101,7 +101,7 @@ public final class UdpListenConnect implements Forwarder {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LOG.fine(() -> "udp listener " + Show.address(ctx.channel().localAddress()) + ": " + Show.cause(cause));
+            context.log(LOG).fine(() -> "udp listener " + Show.address(ctx.channel().localAddress()) + ": " + Show.cause(cause));
         }
     }
 }

@@ -83,7 +83,7 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
         context.track(channel);
         toTarget = Peer.connected(channel);
         connected = true;
-        LOG.info(() -> "session " + id + " open: " + Show.address(client.address()) + " <-> "
+        context.log(LOG).info(() -> "session " + id + " open: " + Show.address(client.address()) + " <-> "
                 + Show.address(toTarget.address()) + " (the target sees " + Show.address(channel.localAddress()) + ")");
         connecting.drainTo(this::sendToTarget);
     }
@@ -127,7 +127,7 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         errors++;
         lastError = Show.cause(cause);
-        LOG.fine(() -> "session " + id + ": " + lastError);
+        context.log(LOG).fine(() -> "session " + id + ": " + lastError);
     }
 
     @Override
@@ -163,7 +163,7 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
         long nanos = System.nanoTime() - startNanos;
         String targetName = connected ? Show.address(toTarget.address()) : target.address();
         String errorNote = errors == 0 ? "" : ", " + errors + " error" + (errors == 1 ? "" : "s") + " (" + lastError + ")";
-        LOG.log(level, () -> "session " + id + " closed (" + reason + ") after " + Show.seconds(nanos) + ": "
+        context.log(LOG).log(level, () -> "session " + id + " closed (" + reason + ") after " + Show.seconds(nanos) + ": "
                 + traffic.describe(Show.address(client.address()), targetName) + errorNote);
         traffic.closed(context.events(), why);
     }
