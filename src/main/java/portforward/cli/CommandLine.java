@@ -92,7 +92,9 @@ public final class CommandLine {
 
             Signals:
               SIGINT, SIGTERM  stop: close the listeners, let open links finish for a moment, exit 0
-              SIGHUP           ignored, with a log line (no configuration to reload yet)
+              SIGHUP           with --config: read FILE again; start new forwards, stop removed ones and
+                               restart changed ones (their open links finish), leave the rest alone;
+                               a file with errors changes nothing. Without --config: ignored
               SIGUSR1          log one line per forward: links open, bytes each way, UDP sessions, drops
 
             Examples:

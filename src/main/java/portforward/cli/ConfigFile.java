@@ -15,6 +15,7 @@ import portforward.endpoint.BadInputException;
 import portforward.endpoint.Endpoint;
 import portforward.endpoint.RelaySpec;
 import portforward.forward.Show;
+import portforward.hop.socks.SocksSettings;
 
 /**
  * A --config file: one forward a line in the words of a command line, optionally named
@@ -26,8 +27,22 @@ import portforward.forward.Show;
 final class ConfigFile {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]*");
 
-    /** One forward of the file: its name (the line number when it has none), its line, and its spec. */
-    record Forward(String name, int line, RelaySpec spec) {
+    /**
+     * One forward of the file: its name (the line number when it has none), its line, its spec,
+     * and for a secure or socks forward the words it was made from (a secret or a user list has
+     * no equality of its own: a reload compares what the user wrote).
+     */
+    record Forward(String name, int line, RelaySpec spec, String words) {
+        /** Whether a reload may leave {@code running} as it is, to run this. */
+        boolean sameAs(Forward running) {
+            return name.equals(running.name) && words.equals(running.words)
+                    && comparable(spec).equals(comparable(running.spec));
+        }
+
+        private static RelaySpec comparable(RelaySpec s) {
+            return new RelaySpec(s.protocol(), s.first(), s.second(), s.connectTimeout(), s.pairTimeout(), s.pool(),
+                    s.udpTimeout(), s.maxSessions(), Optional.empty(), s.heartbeat(), SocksSettings.OPEN);
+        }
     }
 
     /** The forwards, and the process settings the file gave (the command line may override them). */
@@ -128,7 +143,10 @@ final class ConfigFile {
                                 + other.name() + "' (line " + other.line() + ")");
                     }
                 }
-                forwards.add(new Forward(name, number, spec));
+                boolean opaque = spec.secret().isPresent() || spec.second().isSocks();
+                String written = opaque ? String.join(" ", defaults) + " | " + String.join(" ", words) + " | "
+                        + secret.map(Path::toString).orElse("") : "";
+                forwards.add(new Forward(name, number, spec, written));
             } catch (BadInputException e) {
                 errors.put(number, source + ":" + number + ": " + e.getMessage());
             }

@@ -78,7 +78,7 @@ public final class Main {
             transportName = !transportName.equals("auto") ? transportName : config.transport().orElse(transportName);
             metricsAddress = metricsAddress.or(config::metrics);
         } else {
-            forwardList = List.of(new ConfigFile.Forward(FORWARD_NAME, 0, parsed.spec()));
+            forwardList = List.of(new ConfigFile.Forward(FORWARD_NAME, 0, parsed.spec(), ""));
         }
         LogSetup.configure(verbosity, err);
         String classData = System.getProperty("portforward.cds"); // the launcher's word on its archive
@@ -102,7 +102,7 @@ public final class Main {
             if (forwardList.stream().anyMatch(f -> f.spec().first().isSecure() || f.spec().second().isSecure())) {
                 Warmup.start();
             }
-            Signals.install(stop, forwards); // before the first log line a test or script may wait for
+            Signals.install(stop, forwards, parsed.config().map(file -> new Reloader(file, System.getenv(), forwards))); // before the first log line a test or script may wait for
             try {
                 forwards.startAll(forwardList);
             } catch (StartException e) {

@@ -21,6 +21,16 @@ public interface Forwarder {
      */
     Future<?> stop(Duration grace);
 
+    /**
+     * A reload removed or changed this forward: stop taking new clients (the listeners close, an
+     * agent stops dialling) and leave open links to finish by themselves; {@link #stop} later
+     * gives those still open the normal grace. A UDP mode's sessions live on its listening
+     * socket, so for UDP this is {@link #stop} with the shutdown grace.
+     */
+    default Future<?> stopListening() {
+        return stop(portforward.endpoint.Defaults.SHUTDOWN_GRACE);
+    }
+
     /** The handshake counts of each {@code listen+s} endpoint, for the metrics; none for a plain forward. */
     default List<Strangers> secureListeners() {
         return List.of();

@@ -48,6 +48,12 @@ public final class TcpConnConnect implements Agent {
     }
 
     @Override
+    public Future<?> stopListening() {
+        pool.stop();
+        return context.group().next().newSucceededFuture(null);
+    }
+
+    @Override
     public Future<?> stop(Duration grace) {
         pool.stop();
         return Stopping.stop(context, List.of(), grace);

@@ -75,6 +75,11 @@ public final class TcpListenConnect implements Forwarder {
     }
 
     @Override
+    public Future<?> stopListening() {
+        return server.close();
+    }
+
+    @Override
     public Future<?> stop(Duration grace) {
         return Stopping.stop(context, List.of(server), grace);
     }

@@ -77,6 +77,13 @@ public final class TcpListenListen implements Forwarder {
     }
 
     @Override
+    public Future<?> stopListening() {
+        io.netty.util.concurrent.Promise<Void> closed = loop.newPromise();
+        first.close().addListener(a -> second.close().addListener(b -> closed.trySuccess(null)));
+        return closed;
+    }
+
+    @Override
     public Future<?> stop(Duration grace) {
         return Stopping.stop(context, List.of(first, second), grace);
     }
