@@ -36,7 +36,7 @@ public final class CommandLine {
 
     /** What the user asked for: help, the version, or a relay. */
     public record Parsed(boolean help, boolean version, RelaySpec spec, LogSetup.Verbosity verbosity,
-            String transport, Optional<InetSocketAddress> metrics, Optional<Path> config) {
+            String transport, Optional<InetSocketAddress> metrics, Optional<Path> config, String logFormat) {
         /** {@code portforward keygen}: print a new secret; spec is null. */
         public boolean keygen() {
             return !help && !version && spec == null && config.isEmpty();
@@ -147,6 +147,9 @@ public final class CommandLine {
     private final OptionSpec<InetSocketAddress> metrics = parser.accepts("metrics",
                     "serve Prometheus metrics at http://HOST:PORT/metrics (for example 127.0.0.1:9100)")
             .withRequiredArg().withValuesConvertedBy(new HostPortConverter());
+    private final OptionSpec<String> logFormat = parser.accepts("log-format",
+                    "text, or json: one object a line with time, level, forward, event and its fields")
+            .withRequiredArg().describedAs("FORMAT").defaultsTo("text");
     private final OptionSpec<Path> config = parser.acceptsAll(List.of("c", "config"),
                     "run every forward in FILE, one a line (see Configuration below)")
             .withRequiredArg().withValuesConvertedBy(new joptsimple.util.PathConverter()).describedAs("FILE");
@@ -189,7 +192,7 @@ public final class CommandLine {
             List<String> all = new java.util.ArrayList<>(defaults);
             all.addAll(words);
             OptionSet options = parser.parse(all.toArray(String[]::new));
-            for (OptionSpec<?> process : List.of(help, version, verbose, quiet, metrics, transport, config)) {
+            for (OptionSpec<?> process : List.of(help, version, verbose, quiet, metrics, transport, config, logFormat)) {
                 if (options.has(process)) {
                     throw new BadInputException(dashed(process) + " applies to the whole process: give it on a line"
                             + " of its own or on the command line");
@@ -229,11 +232,13 @@ public final class CommandLine {
             if (options.has(transport)) {
                 transportName(options);
             }
+            logFormat(options);
             List<String> forward = new java.util.ArrayList<>();
             for (int i = 0; i < words.size(); i++) {
                 String word = words.get(i);
                 String name = word.replaceFirst("^--?", "").replaceFirst("=.*", "");
-                boolean process = List.of("v", "verbose", "q", "quiet", "metrics", "transport", "secret-file").contains(name);
+                boolean process = List.of("v", "verbose", "q", "quiet", "metrics", "transport", "secret-file", "log-format")
+                        .contains(name);
                 boolean takesValue = !word.contains("=") && !List.of("v", "verbose", "q", "quiet").contains(name);
                 if (!process) {
                     forward.add(word);
@@ -268,6 +273,19 @@ public final class CommandLine {
         return options.has(transport) ? Optional.of(transportName(options)) : Optional.empty();
     }
 
+    /** The --log-format word, checked. */
+    String logFormat(OptionSet options) throws BadInputException {
+        String format = options.valueOf(logFormat).toLowerCase(Locale.ROOT);
+        if (!List.of("text", "json").contains(format)) {
+            throw new BadInputException("unknown log format '" + options.valueOf(logFormat) + "' (use text or json)");
+        }
+        return format;
+    }
+
+    Optional<String> logFormatGiven(OptionSet options) throws BadInputException {
+        return options.has(logFormat) ? Optional.of(logFormat(options)) : Optional.empty();
+    }
+
     private String transportName(OptionSet options) throws BadInputException {
         String name = options.valueOf(transport).toLowerCase(Locale.ROOT);
         if (!List.of("auto", "epoll", "nio").contains(name)) {
@@ -289,10 +307,10 @@ public final class CommandLine {
     private Parsed parse(OptionSet options, OptionSet own, Map<String, String> env, Optional<Path> fileSecret)
             throws BadInputException {
         if (options.has(help)) {
-            return new Parsed(true, false, null, LogSetup.Verbosity.NORMAL, "auto", Optional.empty(), Optional.empty());
+            return new Parsed(true, false, null, LogSetup.Verbosity.NORMAL, "auto", Optional.empty(), Optional.empty(), "text");
         }
         if (options.has(version)) {
-            return new Parsed(false, true, null, LogSetup.Verbosity.NORMAL, "auto", Optional.empty(), Optional.empty());
+            return new Parsed(false, true, null, LogSetup.Verbosity.NORMAL, "auto", Optional.empty(), Optional.empty(), "text");
         }
         if (options.has(verbose) && options.has(quiet)) {
             throw new BadInputException("-v and -q contradict each other: choose one");
@@ -313,10 +331,10 @@ public final class CommandLine {
             }
             LogSetup.Verbosity verbosity = verbosity(options).orElse(LogSetup.Verbosity.NORMAL);
             return new Parsed(false, false, null, verbosity, transportName, metrics(options),
-                    Optional.of(options.valueOf(config)));
+                    Optional.of(options.valueOf(config)), logFormat(options));
         }
         if (words.size() == 1 && words.get(0).equals("keygen")) {
-            return new Parsed(false, false, null, LogSetup.Verbosity.NORMAL, "auto", Optional.empty(), Optional.empty());
+            return new Parsed(false, false, null, LogSetup.Verbosity.NORMAL, "auto", Optional.empty(), Optional.empty(), "text");
         }
         if (words.size() != 3) {
             throw new BadInputException("expected PROTO SOCK1 SOCK2 but got " + words.size() + " argument"
@@ -340,7 +358,7 @@ public final class CommandLine {
         LogSetup.Verbosity verbosity = options.has(verbose) ? LogSetup.Verbosity.VERBOSE
                 : options.has(quiet) ? LogSetup.Verbosity.QUIET : LogSetup.Verbosity.NORMAL;
         return new Parsed(false, false, spec, verbosity, transportName, Optional.ofNullable(options.valueOf(metrics)),
-                Optional.empty());
+                Optional.empty(), logFormat(options));
     }
 
     /**

@@ -47,7 +47,7 @@ final class ConfigFile {
 
     /** The forwards, and the process settings the file gave (the command line may override them). */
     record Config(List<Forward> forwards, Optional<LogSetup.Verbosity> verbosity, Optional<String> transport,
-            Optional<java.net.InetSocketAddress> metrics) {
+            Optional<java.net.InetSocketAddress> metrics, Optional<String> logFormat) {
     }
 
     /** Every bad line of a file, each as {@code FILE:LINE: reason}. */
@@ -88,6 +88,7 @@ final class ConfigFile {
         Optional<String> transport = Optional.empty();
         Optional<java.net.InetSocketAddress> metrics = Optional.empty();
         Optional<Path> secret = Optional.empty();
+        Optional<String> logFormat = Optional.empty();
         Map<Integer, List<String>> optionLines = new HashMap<>();
         for (int i = 0; i < lines.length; i++) {
             List<String> words = words(lines[i]);
@@ -98,6 +99,7 @@ final class ConfigFile {
                     transport = or(commandLine.transport(line.options()), transport);
                     metrics = or(commandLine.metrics(line.options()), metrics);
                     secret = or(commandLine.secretFile(line.options()), secret);
+                    logFormat = or(commandLine.logFormatGiven(line.options()), logFormat);
                     optionLines.put(i, line.forwardWords());
                 } catch (BadInputException e) {
                     errors.put(i + 1, source + ":" + (i + 1) + ": " + e.getMessage());
@@ -157,7 +159,7 @@ final class ConfigFile {
         if (!errors.isEmpty()) {
             throw new BadConfigException(List.copyOf(errors.values()));
         }
-        return new Config(List.copyOf(forwards), verbosity, transport, metrics);
+        return new Config(List.copyOf(forwards), verbosity, transport, metrics, logFormat);
     }
 
     /** The words of a line, up to a '#' that starts a word. */

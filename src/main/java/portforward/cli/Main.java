@@ -64,6 +64,7 @@ public final class Main {
         LogSetup.Verbosity verbosity = parsed.verbosity();
         String transportName = parsed.transport();
         Optional<InetSocketAddress> metricsAddress = parsed.metrics();
+        String logFormat = parsed.logFormat();
         if (parsed.config().isPresent()) {
             ConfigFile.Config config;
             try {
@@ -77,10 +78,11 @@ public final class Main {
             verbosity = verbosity != LogSetup.Verbosity.NORMAL ? verbosity : config.verbosity().orElse(verbosity);
             transportName = !transportName.equals("auto") ? transportName : config.transport().orElse(transportName);
             metricsAddress = metricsAddress.or(config::metrics);
+            logFormat = !logFormat.equals("text") ? logFormat : config.logFormat().orElse(logFormat);
         } else {
             forwardList = List.of(new ConfigFile.Forward(FORWARD_NAME, 0, parsed.spec(), ""));
         }
-        LogSetup.configure(verbosity, err);
+        LogSetup.configure(verbosity, err, logFormat, parsed.config().isPresent());
         String classData = System.getProperty("portforward.cds"); // the launcher's word on its archive
         if (classData != null) {
             LOG.fine(classData);

@@ -77,7 +77,7 @@ final class RunningForwards {
     /** Starts one forward; the exception's message names it when the process runs several. */
     Running start(ConfigFile.Forward forward) throws StartException {
         RelayContext context = new RelayContext(forward.spec(), transport, group,
-                named ? Optional.of(forward.name()) : Optional.empty());
+                Optional.of(forward.name()));
         Forwarder forwarder = Forwarders.of(context);
         try {
             forwarder.start();

@@ -19,11 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -34,6 +30,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import portforward.forward.ForwardLogger;
 import portforward.support.LeakCheck;
+import portforward.support.LogRecords;
 import portforward.support.Sockets;
 import portforward.support.TcpServer;
 import portforward.support.UdpEcho;
@@ -94,52 +91,32 @@ class ConfigRunTest {
     @ParameterizedTest
     @MethodSource("portforward.support.Transports#all")
     void everyLineOfAForwardInAManyForwardProcessNamesIt(Transport transport) throws Exception {
-        List<LogRecord> records = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                records.add(record);
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger portforward = Logger.getLogger("portforward");
-        Level level = portforward.getLevel();
-        portforward.setLevel(Level.FINE);
-        portforward.addHandler(capture);
-        try (TcpServer echo = TcpServer.echo();
-                UdpEcho udpEcho = new UdpEcho()) {
-            ConfigFile.Config config = ConfigFile.parse("two.conf", "web: tcp listen:127.0.0.1:0 conn:127.0.0.1:" + echo.port()
-                    + "\nudp listen:127.0.0.1:0 conn:127.0.0.1:" + udpEcho.port() + " --udp-timeout 0.2\n", Map.of());
-            EventLoopGroup group = transport.newGroup(2);
-            RunningForwards forwards = new RunningForwards(transport, group, true);
-            try {
-                forwards.startAll(config.forwards());
-                RunningForwards.Running web = forwards.list().get(0);
-                RunningForwards.Running dns = forwards.list().get(1);
-                Sockets.assertEcho(web.forwarder().boundAddresses().get(0).getPort(), "named");
-                try (DatagramSocket client = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-                    client.send(new DatagramPacket(new byte[] {1}, 1, dns.forwarder().boundAddresses().get(0)));
-                    client.setSoTimeout(Sockets.READ_TIMEOUT_MS);
-                    client.receive(new DatagramPacket(new byte[16], 16));
+        List<LogRecord> records = LogRecords.during(() -> {
+            try (TcpServer echo = TcpServer.echo();
+                    UdpEcho udpEcho = new UdpEcho()) {
+                ConfigFile.Config config = ConfigFile.parse("two.conf", "web: tcp listen:127.0.0.1:0 conn:127.0.0.1:" + echo.port()
+                        + "\nudp listen:127.0.0.1:0 conn:127.0.0.1:" + udpEcho.port() + " --udp-timeout 0.2\n", Map.of());
+                EventLoopGroup group = transport.newGroup(2);
+                RunningForwards forwards = new RunningForwards(transport, group, true);
+                try {
+                    forwards.startAll(config.forwards());
+                    RunningForwards.Running web = forwards.list().get(0);
+                    RunningForwards.Running dns = forwards.list().get(1);
+                    Sockets.assertEcho(web.forwarder().boundAddresses().get(0).getPort(), "named");
+                    try (DatagramSocket client = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+                        client.send(new DatagramPacket(new byte[] {1}, 1, dns.forwarder().boundAddresses().get(0)));
+                        client.setSoTimeout(Sockets.READ_TIMEOUT_MS);
+                        client.receive(new DatagramPacket(new byte[16], 16));
+                    }
+                    assertTrue(web.context().events().awaitUntil(s -> s.linksClosed() == 1, Duration.ofSeconds(20)));
+                    assertTrue(dns.context().events().awaitUntil(s -> s.sessionsExpired() == 1, Duration.ofSeconds(20)));
+                } finally {
+                    forwards.stopAll(Duration.ofMillis(200));
+                    group.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
                 }
-                assertTrue(web.context().events().awaitUntil(s -> s.linksClosed() == 1, Duration.ofSeconds(20)));
-                assertTrue(dns.context().events().awaitUntil(s -> s.sessionsExpired() == 1, Duration.ofSeconds(20)));
-            } finally {
-                forwards.stopAll(Duration.ofMillis(200));
-                group.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
             }
-        } finally {
-            portforward.removeHandler(capture);
-            portforward.setLevel(level);
-        }
-        LogSetup.LineFormatter lines = new LogSetup.LineFormatter();
+        });
+        LogSetup.LineFormatter lines = new LogSetup.LineFormatter(true);
         Set<String> named = new TreeSet<>();
         for (LogRecord r : records) {
             if (r.getLoggerName().matches("portforward\\.(tcp|udp|hop|socks)(#.*)?")) {

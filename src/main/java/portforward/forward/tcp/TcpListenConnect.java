@@ -7,12 +7,14 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.FutureListener;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
 import portforward.endpoint.Endpoint;
 import portforward.forward.Forwarder;
 import portforward.forward.Listeners;
+import portforward.forward.LogEvent;
 import portforward.forward.RelayContext;
 import portforward.forward.Show;
 import portforward.forward.StartException;
@@ -51,7 +53,8 @@ public final class TcpListenConnect implements Forwarder {
     public void start() throws StartException {
         server = Listeners.bindTcp(context, listen, context.group(), dialOnAccept());
         InetSocketAddress bound = (InetSocketAddress) server.localAddress();
-        context.log(LOG).info(() -> "listening on tcp " + Show.address(bound) + ", "
+        LogEvent.info(context.log(LOG), "listening", () -> Map.of("protocol", "tcp", "address", Show.address(bound),
+                "target", target.isSocks() ? "socks" : target.address()), () -> "listening on tcp " + Show.address(bound) + ", "
                 + (target.isSocks() ? "answering SOCKS clients" : "forwarding to " + target.address()));
         if (target.isSocks() && context.spec().socks().isOpen() && !bound.getAddress().isLoopbackAddress()) {
             context.log(LOG).warning(() -> "socks on " + Show.address(bound) + " is an open proxy: anyone who reaches it can reach"

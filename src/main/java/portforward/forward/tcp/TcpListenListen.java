@@ -9,12 +9,14 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.FutureListener;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
 import portforward.endpoint.Endpoint;
 import portforward.forward.Forwarder;
 import portforward.forward.Listeners;
+import portforward.forward.LogEvent;
 import portforward.forward.RelayContext;
 import portforward.forward.Show;
 import portforward.forward.StartException;
@@ -57,7 +59,8 @@ public final class TcpListenListen implements Forwarder {
             first.close();
             throw e;
         }
-        context.log(LOG).info(() -> "listening on tcp " + Show.address(first.localAddress()) + " and "
+        LogEvent.info(context.log(LOG), "listening", () -> Map.of("protocol", "tcp", "address", Show.address(first.localAddress()),
+                "address2", Show.address(second.localAddress())), () -> "listening on tcp " + Show.address(first.localAddress()) + " and "
                 + Show.address(second.localAddress()) + ", pairing connections in order of arrival");
     }
 

@@ -1,12 +1,14 @@
 package portforward.forward.udp;
 
 import io.netty.util.concurrent.EventExecutor;
+import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.logging.Logger;
+import portforward.forward.LogEvent;
 import portforward.forward.LoopTasks;
 import portforward.forward.RelayStats;
 import portforward.forward.RelayStats.Drop;
@@ -94,7 +96,8 @@ final class DropReport {
         }
         if (total > 0) {
             long dropped = total;
-            log.warning(() -> "dropped " + Traffic.datagrams(dropped) + ": " + parts);
+            LogEvent.log(log, java.util.logging.Level.WARNING, "drop", () -> Map.of("datagrams", dropped, "reason", parts.toString()),
+                    () -> "dropped " + Traffic.datagrams(dropped) + ": " + parts);
         }
     }
 }

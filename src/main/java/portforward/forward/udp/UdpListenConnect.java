@@ -9,11 +9,13 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
 import portforward.endpoint.Endpoint;
 import portforward.forward.Forwarder;
+import portforward.forward.LogEvent;
 import portforward.forward.RelayContext;
 import portforward.forward.RelayStats.SessionEnd;
 import portforward.forward.Show;
@@ -47,7 +49,8 @@ public final class UdpListenConnect implements Forwarder {
     @Override
     public void start() throws StartException {
         listener = UdpSockets.bind(context, listen, loop, new ClientDatagrams());
-        context.log(LOG).info(() -> "listening on udp " + Show.address(listener.localAddress()) + ", forwarding to "
+        LogEvent.info(context.log(LOG), "listening", () -> Map.of("protocol", "udp", "address", Show.address(listener.localAddress()),
+                "target", target.address()), () -> "listening on udp " + Show.address(listener.localAddress()) + ", forwarding to "
                 + target.address());
     }
 

@@ -8,6 +8,7 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import portforward.forward.Forwarder;
+import portforward.forward.LogEvent;
 import portforward.forward.RelayContext;
 import portforward.forward.RelayStats.SessionEnd;
 import portforward.forward.RelayStats.Unpaired;
@@ -55,7 +57,8 @@ public final class UdpListenListen implements Forwarder {
             first.close();
             throw e;
         }
-        context.log(LOG).info(() -> "listening on udp " + Show.address(first.localAddress()) + " and "
+        LogEvent.info(context.log(LOG), "listening", () -> Map.of("protocol", "udp", "address", Show.address(first.localAddress()),
+                "address2", Show.address(second.localAddress())), () -> "listening on udp " + Show.address(first.localAddress()) + " and "
                 + Show.address(second.localAddress()) + ", pairing sessions in order of arrival");
     }
 
