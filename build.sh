@@ -14,8 +14,9 @@ Options:
   --test            also run the tests: the unit and end-to-end suite while building, then
                     the multi-host scenarios of src/scenarios (as root; skipped otherwise), and
                     with --dist, the unpacked tarball with no java on the PATH (src/dist/check)
-  --prefix DIR      after building, install to DIR: DIR/lib/portforward/portforward.jar
-                    and the launcher DIR/bin/portforward
+  --prefix DIR      after building, install to DIR: DIR/lib/portforward/portforward.jar,
+                    the launcher DIR/bin/portforward, and the systemd unit
+                    DIR/lib/systemd/system/portforward@.service (runs /etc/portforward/NAME.conf)
   --dist            also make target/portforward-VERSION-linux-ARCH.tar.gz: a Java runtime
                     trimmed by jlink to the modules the relay uses, the jar, libportforward.so,
                     the class list its first start makes a class-data archive from,
@@ -223,7 +224,8 @@ make_dist() {
     mkdir -p "$stage/bin" "$stage/lib"
     mods=$("$home/bin/jdeps" --ignore-missing-deps --print-module-deps --multi-release 17 target/portforward.jar)
     # jdeps sees no service providers: the secure hop's X25519 comes from jdk.crypto.ec (SunEC).
-    mods="$mods,jdk.crypto.ec"
+    # jdk.httpserver serves --metrics; named too, so that the runtime never depends on jdeps seeing it.
+    mods="$mods,jdk.crypto.ec,jdk.httpserver"
     "$home/bin/jlink" --add-modules "$mods" --strip-debug --no-man-pages --no-header-files --compress=2 \
         --output "$stage/runtime"
     cp target/portforward.jar "$stage/lib/"
@@ -283,5 +285,7 @@ if [ -n "$prefix" ]; then
     cp target/portforward.1 "$prefix/share/man/man1/portforward.1"
     write_launcher "$prefix/bin/portforward" ../lib/portforward
     make_archive "$prefix/bin/portforward" ../lib/portforward
-    echo "installed $prefix/bin/portforward"
+    mkdir -p "$prefix/lib/systemd/system"
+    sed "s|@BINDIR@|$prefix/bin|" src/dist/portforward@.service > "$prefix/lib/systemd/system/portforward@.service"
+    echo "installed $prefix/bin/portforward and $prefix/lib/systemd/system/portforward@.service"
 fi

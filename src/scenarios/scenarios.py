@@ -258,6 +258,22 @@ def socks(lab):
            "a destination outside --allow refused; direct paths blocked"
 
 
+def service(lab):
+    lab.build({"client": 10, "gateway": 1, "server": 20}, [("client", "gateway", 11), ("gateway", "server", 12)])
+    start_web_server(lab)
+    lab.run_block("gateway", "file")
+    gateway = lab.start_block("gateway")
+    for port in (8888, 8889, 9100):
+        lab.wait_listening("gateway", "tcp", port, gateway)
+    lab.assert_blocked("client", "10.200.12.20", 8000)
+    lab.run_block("client", "before")
+    lab.run_block("gateway", "edit")
+    gateway[0].popen.send_signal(signal.SIGHUP)  # the launcher execs java: this is the relay itself
+    lab.wait_listening("gateway", "tcp", 8890, gateway)
+    lab.run_block("client", "after")
+    return "two forwards from one file served and scraped; SIGHUP removed one, added one, left one untouched"
+
+
 ALL = [("forward", forward), ("restricted", restricted), ("cascade", cascade), ("udp-forward", udp_forward),
        ("udp-reverse", udp_reverse), ("resilience", resilience), ("pivot", pivot), ("secure", secure),
-       ("socks", socks)]
+       ("socks", socks), ("service", service)]

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,10 +36,10 @@ public final class CommandLine {
 
     /** What the user asked for: help, the version, or a relay. */
     public record Parsed(boolean help, boolean version, RelaySpec spec, LogSetup.Verbosity verbosity,
-            String transport) {
+            String transport, Optional<InetSocketAddress> metrics, Optional<Path> config, String logFormat) {
         /** {@code portforward keygen}: print a new secret; spec is null. */
         public boolean keygen() {
-            return !help && !version && spec == null;
+            return !help && !version && spec == null && config.isEmpty();
         }
     }
 
@@ -48,6 +49,7 @@ public final class CommandLine {
     /** Before the options in --help; also the source of the man page (see {@link ManPage}). */
     static final String USAGE = """
             Usage: portforward [options] PROTO SOCK1 SOCK2
+                   portforward [-v|-q] [--metrics HOST:PORT] --config FILE
                    portforward keygen > FILE
 
             Arguments:
@@ -69,6 +71,15 @@ public final class CommandLine {
     /** After the options in --help. */
     static final String MORE = """
 
+            Configuration (--config FILE, -c FILE):
+              One forward a line, in the words of a command line, optionally named:
+                ssh: tcp listen:0.0.0.0:2222 conn:10.0.0.5:22 --connect-timeout 5
+                dns: udp listen:0.0.0.0:53 conn:10.0.0.53:53
+              '#' starts a comment. A line of options alone applies to the forwards below it, where they
+              mean something; -v, -q, --metrics, --transport and --secret-file apply to the whole process.
+              A forward without a name is named by its line number. The whole file is checked first: each
+              bad line is reported as FILE:LINE: reason, with exit code 2, and nothing starts.
+
             Exit codes:
               0  stopped by SIGINT or SIGTERM, or --help and --version
               1  could not start or stopped by a failure; the log line names the address and the cause
@@ -81,7 +92,9 @@ public final class CommandLine {
 
             Signals:
               SIGINT, SIGTERM  stop: close the listeners, let open links finish for a moment, exit 0
-              SIGHUP           ignored, with a log line (no configuration to reload yet)
+              SIGHUP           with --config: read FILE again; start new forwards, stop removed ones and
+                               restart changed ones (their open links finish), leave the rest alone;
+                               a file with errors changes nothing. Without --config: ignored
               SIGUSR1          log one line per forward: links open, bytes each way, UDP sessions, drops
 
             Examples:
@@ -131,6 +144,15 @@ public final class CommandLine {
     private final OptionSpec<String> transport = parser.accepts("transport",
                     "auto (epoll where available, else nio), epoll or nio")
             .withRequiredArg().describedAs("NAME").defaultsTo("auto");
+    private final OptionSpec<InetSocketAddress> metrics = parser.accepts("metrics",
+                    "serve Prometheus metrics at http://HOST:PORT/metrics (for example 127.0.0.1:9100)")
+            .withRequiredArg().withValuesConvertedBy(new HostPortConverter());
+    private final OptionSpec<String> logFormat = parser.accepts("log-format",
+                    "text, or json: one object a line with time, level, forward, event and its fields")
+            .withRequiredArg().describedAs("FORMAT").defaultsTo("text");
+    private final OptionSpec<Path> config = parser.acceptsAll(List.of("c", "config"),
+                    "run every forward in FILE, one a line (see Configuration below)")
+            .withRequiredArg().withValuesConvertedBy(new joptsimple.util.PathConverter()).describedAs("FILE");
     private final OptionSpec<String> positionals = parser.nonOptions("PROTO SOCK1 SOCK2");
     /** The modes an option means something in; an option not named here applies to every mode. */
     private final Map<OptionSpec<?>, List<String>> scopes = Map.of(
@@ -156,22 +178,163 @@ public final class CommandLine {
     }
 
     private Parsed parse(OptionSet options, Map<String, String> env) throws BadInputException {
+        return parse(options, options, env, Optional.empty());
+    }
+
+    /**
+     * One line of a --config file: a forward, with the file's --secret-file (if any) for a +s
+     * endpoint that names none. An option that belongs to the whole process is refused here.
+     */
+    Parsed parseForward(Map<String, String> env, Optional<Path> fileSecret, List<String> defaults, List<String> words)
+            throws BadInputException {
+        try {
+            OptionSet own = parser.parse(words.toArray(String[]::new));
+            List<String> all = new java.util.ArrayList<>(defaults);
+            all.addAll(words);
+            OptionSet options = parser.parse(all.toArray(String[]::new));
+            for (OptionSpec<?> process : List.of(help, version, verbose, quiet, metrics, transport, config, logFormat)) {
+                if (options.has(process)) {
+                    throw new BadInputException(dashed(process) + " applies to the whole process: give it on a line"
+                            + " of its own or on the command line");
+                }
+            }
+            if (options.valuesOf(positionals).isEmpty()) {
+                throw new BadInputException("no forward on this line");
+            }
+            return parse(options, own, env, fileSecret);
+        } catch (OptionException e) {
+            throw new BadInputException(describe(e));
+        }
+    }
+
+    /** A line of a --config file that holds options only: which apply to the process, which to forwards below. */
+    record OptionLine(OptionSet options, List<String> forwardWords) {
+    }
+
+    OptionLine parseOptionLine(List<String> words) throws BadInputException {
+        try {
+            OptionSet options = parser.parse(words.toArray(String[]::new));
+            for (OptionSpec<?> never : List.of(help, version, config)) {
+                if (options.has(never)) {
+                    throw new BadInputException(dashed(never) + " has no meaning in a configuration file");
+                }
+            }
+            for (OptionSpec<?> any : parser.recognizedOptions().values()) {
+                options.valuesOf(any); // jopt-simple converts values lazily: check them now
+            }
+            if (!options.valuesOf(positionals).isEmpty()) {
+                throw new BadInputException("expected PROTO SOCK1 SOCK2 or options but got: "
+                        + String.join(" ", options.valuesOf(positionals)));
+            }
+            if (options.has(verbose) && options.has(quiet)) {
+                throw new BadInputException("-v and -q contradict each other: choose one");
+            }
+            if (options.has(transport)) {
+                transportName(options);
+            }
+            logFormat(options);
+            List<String> forward = new java.util.ArrayList<>();
+            for (int i = 0; i < words.size(); i++) {
+                String word = words.get(i);
+                String name = word.replaceFirst("^--?", "").replaceFirst("=.*", "");
+                boolean process = List.of("v", "verbose", "q", "quiet", "metrics", "transport", "secret-file", "log-format")
+                        .contains(name);
+                boolean takesValue = !word.contains("=") && !List.of("v", "verbose", "q", "quiet").contains(name);
+                if (!process) {
+                    forward.add(word);
+                    if (takesValue && i + 1 < words.size()) {
+                        forward.add(words.get(++i));
+                    }
+                } else if (takesValue) {
+                    i++;
+                }
+            }
+            return new OptionLine(options, List.copyOf(forward));
+        } catch (OptionException e) {
+            throw new BadInputException(describe(e));
+        }
+    }
+
+    /** What a process-wide option line says, for the file's process settings. */
+    Optional<Path> secretFile(OptionSet options) {
+        return Optional.ofNullable(options.valueOf(secretFile));
+    }
+
+    Optional<InetSocketAddress> metrics(OptionSet options) {
+        return Optional.ofNullable(options.valueOf(metrics));
+    }
+
+    Optional<LogSetup.Verbosity> verbosity(OptionSet options) {
+        return options.has(verbose) ? Optional.of(LogSetup.Verbosity.VERBOSE)
+                : options.has(quiet) ? Optional.of(LogSetup.Verbosity.QUIET) : Optional.empty();
+    }
+
+    Optional<String> transport(OptionSet options) throws BadInputException {
+        return options.has(transport) ? Optional.of(transportName(options)) : Optional.empty();
+    }
+
+    /** The --log-format word, checked. */
+    String logFormat(OptionSet options) throws BadInputException {
+        String format = options.valueOf(logFormat).toLowerCase(Locale.ROOT);
+        if (!List.of("text", "json").contains(format)) {
+            throw new BadInputException("unknown log format '" + options.valueOf(logFormat) + "' (use text or json)");
+        }
+        return format;
+    }
+
+    Optional<String> logFormatGiven(OptionSet options) throws BadInputException {
+        return options.has(logFormat) ? Optional.of(logFormat(options)) : Optional.empty();
+    }
+
+    private String transportName(OptionSet options) throws BadInputException {
+        String name = options.valueOf(transport).toLowerCase(Locale.ROOT);
+        if (!List.of("auto", "epoll", "nio").contains(name)) {
+            throw new BadInputException("unknown transport '" + options.valueOf(transport) + "' (use auto, epoll or nio)");
+        }
+        return name;
+    }
+
+    private static String dashed(OptionSpec<?> spec) {
+        String name = spec.options().get(spec.options().size() - 1);
+        return (name.length() == 1 ? "-" : "--") + name;
+    }
+
+    /**
+     * {@code own}: the options written on the forward's own line (all of them on a command line);
+     * an option that does not apply to the mode is an error there, and ignored when it came from a
+     * line of defaults in a --config file.
+     */
+    private Parsed parse(OptionSet options, OptionSet own, Map<String, String> env, Optional<Path> fileSecret)
+            throws BadInputException {
         if (options.has(help)) {
-            return new Parsed(true, false, null, LogSetup.Verbosity.NORMAL, "auto");
+            return new Parsed(true, false, null, LogSetup.Verbosity.NORMAL, "auto", Optional.empty(), Optional.empty(), "text");
         }
         if (options.has(version)) {
-            return new Parsed(false, true, null, LogSetup.Verbosity.NORMAL, "auto");
+            return new Parsed(false, true, null, LogSetup.Verbosity.NORMAL, "auto", Optional.empty(), Optional.empty(), "text");
         }
         if (options.has(verbose) && options.has(quiet)) {
             throw new BadInputException("-v and -q contradict each other: choose one");
         }
-        String transportName = options.valueOf(transport).toLowerCase(Locale.ROOT);
-        if (!List.of("auto", "epoll", "nio").contains(transportName)) {
-            throw new BadInputException("unknown transport '" + options.valueOf(transport) + "' (use auto, epoll or nio)");
-        }
+        String transportName = transportName(options);
         List<String> words = options.valuesOf(positionals);
+        if (options.has(config)) {
+            if (!words.isEmpty()) {
+                throw new BadInputException("--config and PROTO SOCK1 SOCK2 exclude each other: put '"
+                        + String.join(" ", words) + "' in " + options.valueOf(config) + " as a line of its own");
+            }
+            for (OptionSpec<?> forwardOnly : List.of(connectTimeout, pairTimeout, pool, udpTimeout, maxSessions,
+                    heartbeat, socksAuth, allow)) {
+                if (options.has(forwardOnly)) {
+                    throw new BadInputException(dashed(forwardOnly) + " is an option of a forward: with --config,"
+                            + " write it in " + options.valueOf(config));
+                }
+            }
+            LogSetup.Verbosity verbosity = verbosity(options).orElse(LogSetup.Verbosity.NORMAL);
+            return new Parsed(false, false, null, verbosity, transportName, metrics(options),
+                    Optional.of(options.valueOf(config)), logFormat(options));
+        }
         if (words.size() == 1 && words.get(0).equals("keygen")) {
-            return new Parsed(false, false, null, LogSetup.Verbosity.NORMAL, "auto");
+            return new Parsed(false, false, null, LogSetup.Verbosity.NORMAL, "auto", Optional.empty(), Optional.empty(), "text");
         }
         if (words.size() != 3) {
             throw new BadInputException("expected PROTO SOCK1 SOCK2 but got " + words.size() + " argument"
@@ -185,24 +348,25 @@ public final class CommandLine {
             throw new BadInputException("'" + (first.isSecure() ? first : second) + "': the secure hop carries tcp only"
                     + " for now (udp over +s is not built yet)");
         }
-        Optional<Secret> secret = secret(options, env, first, second);
+        Optional<Secret> secret = secret(options, env, first, second, fileSecret);
         RelaySpec spec = new RelaySpec(protocol, first, second,
                 options.valueOf(connectTimeout).duration(), options.valueOf(pairTimeout).duration(),
                 options.valueOf(pool), options.valueOf(udpTimeout).duration(), options.valueOf(maxSessions),
-                secret, options.valueOf(heartbeat).duration(), socks(options, protocol, first, second));
-        checkScopes(options, spec);
+                secret, options.valueOf(heartbeat).duration(), socks(options, own, protocol, first, second));
+        checkScopes(own, spec);
         SpecChecks.noLoop(spec);
         LogSetup.Verbosity verbosity = options.has(verbose) ? LogSetup.Verbosity.VERBOSE
                 : options.has(quiet) ? LogSetup.Verbosity.QUIET : LogSetup.Verbosity.NORMAL;
-        return new Parsed(false, false, spec, verbosity, transportName);
+        return new Parsed(false, false, spec, verbosity, transportName, Optional.ofNullable(options.valueOf(metrics)),
+                Optional.empty(), logFormat(options));
     }
 
     /**
      * The secret, when an endpoint needs one. A secret file given for a relay without a +s
      * endpoint is a mistake worth naming; the variable alone is not (it may be set for a shell).
      */
-    private Optional<Secret> secret(OptionSet options, Map<String, String> env, Endpoint first, Endpoint second)
-            throws BadInputException {
+    private Optional<Secret> secret(OptionSet options, Map<String, String> env, Endpoint first, Endpoint second,
+            Optional<Path> fileSecret) throws BadInputException {
         Endpoint secure = first.isSecure() ? first : second.isSecure() ? second : null;
         if (secure == null) {
             if (options.has(secretFile)) {
@@ -211,8 +375,8 @@ public final class CommandLine {
             }
             return Optional.empty();
         }
-        if (options.has(secretFile)) {
-            Path file = options.valueOf(secretFile);
+        if (options.has(secretFile) || fileSecret.isPresent()) {
+            Path file = options.has(secretFile) ? options.valueOf(secretFile) : fileSecret.get();
             String source = "secret file " + file;
             return Optional.of(Secret.parse(read(file, StandardCharsets.US_ASCII, source, "make one with 'portforward keygen > " + file + "'"),
                     source));
@@ -253,15 +417,15 @@ public final class CommandLine {
      * The socks endpoint's settings. It answers clients, so it is SOCK2; it dials TCP only; and its
      * options given without it are a mistake worth naming.
      */
-    private SocksSettings socks(OptionSet options, Protocol protocol, Endpoint first, Endpoint second)
+    private SocksSettings socks(OptionSet options, OptionSet own, Protocol protocol, Endpoint first, Endpoint second)
             throws BadInputException {
         if (first.isSocks()) {
             throw new BadInputException("'socks' must be SOCK2, the side that dials (as in 'tcp listen:127.0.0.1:1080"
                     + " socks', or 'tcp conn:relay:9999 socks' for an agent)");
         }
         if (!second.isSocks()) {
-            if (options.has(socksAuth) || options.has(allow)) {
-                throw new BadInputException("--" + (options.has(socksAuth) ? "socks-auth" : "allow")
+            if (own.has(socksAuth) || own.has(allow)) {
+                throw new BadInputException("--" + (own.has(socksAuth) ? "socks-auth" : "allow")
                         + " is only for a socks endpoint, and '" + second + "' is not one (write socks as SOCK2)");
             }
             return SocksSettings.OPEN;

@@ -13,6 +13,8 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import portforward.forward.ForwardLogger;
+import portforward.forward.LogEvent;
 
 /** Timestamped one-line logs on stderr; Netty's own chatter only at warning unless -v. */
 public final class LogSetup {
@@ -26,11 +28,19 @@ public final class LogSetup {
     public enum Verbosity { QUIET, NORMAL, VERBOSE }
 
     public static void configure(Verbosity verbosity, PrintStream err) {
+        configure(verbosity, err, "text", false);
+    }
+
+    /**
+     * {@code format}: text or json. {@code named}: the process runs several forwards, so a text
+     * line says whose it is (a json line always does).
+     */
+    public static void configure(Verbosity verbosity, PrintStream err, String format, boolean named) {
         Logger root = Logger.getLogger("");
         for (Handler old : root.getHandlers()) {
             root.removeHandler(old);
         }
-        Handler handler = new LineHandler(err);
+        Handler handler = new LineHandler(err, format.equals("json") ? new JsonLineFormatter() : new LineFormatter(named));
         handler.setLevel(Level.ALL);
         root.addHandler(handler);
         root.setLevel(Level.WARNING);
@@ -58,12 +68,18 @@ public final class LogSetup {
     }
 
     /**
-     * "yyyy-MM-dd HH:mm:ss.SSS LEVEL message". Busy relays log two lines per link, so the
+     * "yyyy-MM-dd HH:mm:ss.SSS LEVEL [forward] message", the forward named only in a process
+     * running several. Busy relays log two lines per link, so the
      * timestamp is not formatted per line: the part up to the second is kept until the second
      * changes, and the milliseconds are appended by hand.
      */
     static final class LineFormatter extends Formatter {
         private final ZoneId zone = ZoneId.systemDefault();
+        private final boolean named;
+
+        LineFormatter(boolean named) {
+            this.named = named;
+        }
         private Second second = new Second(Long.MIN_VALUE, "");
 
         private record Second(long epochSecond, String text) {
@@ -78,10 +94,16 @@ public final class LogSetup {
                 second = s; // racing threads each compute the same text; no lock needed
             }
             int millis = at.getNano() / 1_000_000;
-            String message = r.getParameters() == null && r.getResourceBundle() == null ? r.getMessage() : formatMessage(r);
+            String message = (r.getParameters() == null || LogEvent.of(r).isPresent()) && r.getResourceBundle() == null
+                    ? r.getMessage() : formatMessage(r);
             StringBuilder line = new StringBuilder(s.text().length() + message.length() + 16)
                     .append(s.text()).append(millis < 10 ? ".00" : millis < 100 ? ".0" : ".").append(millis)
-                    .append(' ').append(levelWord(r.getLevel())).append(' ').append(message);
+                    .append(' ').append(levelWord(r.getLevel())).append(' ');
+            String forward = named ? ForwardLogger.forwardOf(r) : null;
+            if (forward != null) {
+                line.append('[').append(forward).append("] ");
+            }
+            line.append(message);
             Throwable t = r.getThrown();
             if (t != null && r.getLevel().intValue() < Level.INFO.intValue()) {
                 StringWriter trace = new StringWriter();
@@ -97,9 +119,9 @@ public final class LogSetup {
     private static final class LineHandler extends Handler {
         private final PrintStream out;
 
-        LineHandler(PrintStream out) {
+        LineHandler(PrintStream out, Formatter format) {
             this.out = out;
-            setFormatter(new LineFormatter());
+            setFormatter(format);
         }
 
         @Override

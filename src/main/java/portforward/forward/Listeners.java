@@ -43,7 +43,7 @@ public final class Listeners {
         }
         Channel server = bound.channel();
         // Added after the acceptor, which already pauses accepting for a second on an error.
-        server.pipeline().addLast(new AcceptErrors(Show.address(server.localAddress())));
+        server.pipeline().addLast(new AcceptErrors(Show.address(server.localAddress()), context.log(LOG)));
         return server;
     }
 
@@ -70,14 +70,16 @@ public final class Listeners {
 
     private static final class AcceptErrors extends ChannelInboundHandlerAdapter {
         private final String address;
+        private final Logger log;
 
-        AcceptErrors(String address) {
+        AcceptErrors(String address, Logger log) {
             this.address = address;
+            this.log = log;
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LOG.warning(() -> "accept on " + address + " failed: " + Show.cause(cause)
+            log.warning(() -> "accept on " + address + " failed: " + Show.cause(cause)
                     + "; pausing accepts for 1 s");
         }
     }

@@ -8,7 +8,11 @@ import io.netty.channel.group.ChannelGroupFuture;
 import io.netty.channel.group.ChannelGroupFutureListener;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
 import java.util.concurrent.atomic.AtomicLong;
 import portforward.endpoint.RelaySpec;
 import portforward.hop.secure.HopSettings;
@@ -23,11 +27,27 @@ public final class RelayContext {
     private final AtomicLong linkIds = new AtomicLong();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final RelayStats events = new RelayStats();
+    private final Optional<String> name;
+    private final Map<String, Logger> loggers = new ConcurrentHashMap<>();
 
     public RelayContext(RelaySpec spec, Transport transport, EventLoopGroup group) {
+        this(spec, transport, group, Optional.empty());
+    }
+
+    /** {@code name}: the forward's name in a process running several, which its log lines then carry. */
+    public RelayContext(RelaySpec spec, Transport transport, EventLoopGroup group, Optional<String> name) {
         this.spec = spec;
         this.transport = transport;
         this.group = group;
+        this.name = name;
+    }
+
+    /** {@code base} itself for the one forward of a command line; for a named forward, one that names it. */
+    public Logger log(Logger base) {
+        if (name.isEmpty()) {
+            return base;
+        }
+        return loggers.computeIfAbsent(base.getName(), n -> new ForwardLogger(base, name.get()));
     }
 
     public RelaySpec spec() {

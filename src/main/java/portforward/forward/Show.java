@@ -82,6 +82,11 @@ public final class Show {
         return (tenths / 10) + "." + (tenths % 10) + " " + units[i];
     }
 
+    /** Exact, then rounded past a KiB: "12345 B (12.1 KiB)", "512 B". */
+    public static String exactBytes(long n) {
+        return n < 1024 ? n + " B" : n + " B (" + bytes(n) + ")";
+    }
+
     /** Milliseconds, as "%.3f s" would print them. */
     public static String seconds(long nanos) {
         long millis = Math.round(nanos / 1e6);

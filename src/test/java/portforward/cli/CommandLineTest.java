@@ -72,6 +72,9 @@ class CommandLineTest {
         "tcp listen:1.2.3.4:1 conn:1.2.3.4:2 --max-sessions 10    | --max-sessions does not apply to tcp listen-conn",
         "tcp conn:1.2.3.4:1 conn:1.2.3.4:2 --pair-timeout 5       | --pair-timeout does not apply to tcp conn-conn",
         "udp listen:1.2.3.4:1 listen:1.2.3.4:2 --connect-timeout 5 | --connect-timeout does not apply to udp listen-listen",
+        "--metrics 9100 tcp listen:1.2.3.4:1 conn:1.2.3.4:2        | --metrics: '9100' is not HOST:PORT",
+        "--metrics 127.0.0.1:99999 tcp listen:1.2.3.4:1 conn:1.2.3.4:2 | port 99999 out of range",
+        "--metrics http://127.0.0.1:9100 tcp listen:1.2.3.4:1 conn:1.2.3.4:2 | --metrics: 'http://127.0.0.1:9100' is not HOST:PORT",
     })
     void badInputIsExitCode2WithOneLineNamingTheValueAndAHint(String line, String expected) {
         Outcome o = run(line.isBlank() ? new String[0] : line.trim().split("\\s+"));
@@ -129,6 +132,24 @@ class CommandLineTest {
                     o.err());
             assertTrue(o.err().strip().lines().count() == 1, o.err());
         }
+    }
+
+    @Test
+    void aMetricsAddressInUseIsExitCode1NamingIt() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Outcome o = run("--metrics", "127.0.0.1:" + taken.getLocalPort(), "tcp", "listen:127.0.0.1:0",
+                    "conn:127.0.0.1:9");
+            assertEquals(1, o.code(), o.err());
+            assertTrue(o.err().contains("cannot serve metrics on 127.0.0.1:" + taken.getLocalPort() + ": "), o.err());
+        }
+    }
+
+    @Test
+    void theMetricsAddressIsParsedLikeAListenAddress() throws Exception {
+        CommandLine.Parsed parsed = new CommandLine().parse("--metrics", "[::1]:0", "tcp", "listen:127.0.0.1:0",
+                "conn:127.0.0.1:9");
+        assertEquals(new java.net.InetSocketAddress("::1", 0), parsed.metrics().orElseThrow());
+        assertTrue(new CommandLine().parse("tcp", "listen:127.0.0.1:0", "conn:127.0.0.1:9").metrics().isEmpty());
     }
 
     @Test

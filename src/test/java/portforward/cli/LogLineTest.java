@@ -9,7 +9,7 @@ import java.util.logging.LogRecord;
 import org.junit.jupiter.api.Test;
 
 class LogLineTest {
-    private final LogSetup.LineFormatter formatter = new LogSetup.LineFormatter();
+    private final LogSetup.LineFormatter formatter = new LogSetup.LineFormatter(false);
 
     private String line(LocalDateTime at, Level level, String message) {
         LogRecord record = new LogRecord(level, message);

@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import portforward.support.RelayProcess;
@@ -52,6 +55,28 @@ class SignalTest {
                 relay.signal("USR1");
                 relay.await(Pattern.compile("INFO  tcp listen:127\\.0\\.0\\.1:0 conn:127\\.0\\.0\\.1:\\d+: 1 link open, 0 closed"));
                 assertTrue(relay.process().isAlive());
+                relay.signal("TERM");
+                assertTrue(relay.process().waitFor(20, TimeUnit.SECONDS));
+                assertEquals(0, relay.process().exitValue());
+            }
+        }
+    }
+
+    /** With --config, SIGHUP applies the file again: here it adds a forward, which then serves. */
+    @Test
+    void hangUpWithAConfigReloadsIt(@TempDir Path dir) throws Exception {
+        try (TcpServer echo = TcpServer.echo()) {
+            Path file = dir.resolve("pf.conf");
+            String to = " conn:127.0.0.1:" + echo.port() + "\n";
+            Files.writeString(file, "first: tcp listen:127.0.0.1:0" + to);
+            try (RelayProcess relay = RelayProcess.start(null, "-q", "-c", file.toString())) {
+                Sockets.assertEcho(relay.listeningPort(), "first");
+                Files.writeString(file, "first: tcp listen:127.0.0.1:0" + to + "second: tcp listen:127.0.0.1:0" + to);
+                relay.signal("HUP");
+                // The reload's summary and the SIGUSR1 lines are notices: -q shows them.
+                relay.await(Pattern.compile("reloaded: 1 started \\(second\\), 0 stopped, 0 restarted, 1 unchanged"));
+                relay.signal("USR1");
+                relay.await(Pattern.compile("\\[second\\] tcp listen:127\\.0\\.0\\.1:0 conn:127\\.0\\.0\\.1:\\d+: 0 links open"));
                 relay.signal("TERM");
                 assertTrue(relay.process().waitFor(20, TimeUnit.SECONDS));
                 assertEquals(0, relay.process().exitValue());

@@ -78,7 +78,7 @@ interface Joining {
         long started = System.nanoTime();
         dialling.addListener((FutureListener<Channel>) dialed -> {
             if (!dialed.isSuccess()) {
-                LOG.warning(() -> "link " + id + " closed (target " + target.address() + via + ": " + Show.cause(dialed.cause())
+                context.log(LOG).warning(() -> "link " + id + " closed (target " + target.address() + via + ": " + Show.cause(dialed.cause())
                         + ") after " + Show.seconds(System.nanoTime() - started) + ": " + side + " "
                         + Show.address(in.remoteAddress()));
                 unreachable.accept(dialed.cause());

@@ -8,8 +8,10 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.DuplexChannel;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import portforward.forward.LogEvent;
 import portforward.forward.RelayContext;
 import portforward.forward.RelayStats.LinkEnd;
 import portforward.forward.Show;
@@ -66,7 +68,9 @@ final class Link {
             String via) {
         Link link = new Link(context, id, a, b);
         
-        LOG.info(() -> "link " + id + " open: " + Show.address(a.remoteAddress()) + " <-> "
+        LogEvent.info(context.log(LOG), "link_open", () -> Map.of("link", id,
+                "client", Show.address(a.remoteAddress()), "target", Show.address(b.remoteAddress())),
+                () -> "link " + id + " open: " + Show.address(a.remoteAddress()) + " <-> "
                 + Show.address(b.remoteAddress()) + via);
         context.events().linkOpened();
         context.track(a);
@@ -122,7 +126,7 @@ final class Link {
      */
     void splice(ChannelHandlerContext ctx, boolean fromA, boolean paused) {
         ctx.channel().config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true); // see endAtFin
-        LOG.fine(() -> "link " + id + " spliced from " + Show.address(ctx.channel().remoteAddress())
+        context.log(LOG).fine(() -> "link " + id + " spliced from " + Show.address(ctx.channel().remoteAddress())
                 + (paused ? ", reading paused until the copied bytes drain" : ""));
         SpliceRelay splicing = new SpliceRelay(this, fromA ? b : a, paused);
         ctx.pipeline().replace(ctx.handler(), "relay", splicing);
@@ -189,7 +193,7 @@ final class Link {
 
     void failed(Channel where, Throwable cause) {
         String who = Show.address(where.remoteAddress());
-        LOG.log(Level.FINE, cause, () -> "link " + id + " failed on " + who);
+        context.log(LOG).log(Level.FINE, cause, () -> "link " + id + " failed on " + who);
         if (Resets.isReset(cause) || cause instanceof PeerResetException) {
             finish(LinkEnd.RESET, "reset by " + who, true);
         } else {
@@ -235,9 +239,12 @@ final class Link {
             }
         }
         long nanos = System.nanoTime() - startNanos;
-        LOG.info(() -> "link " + id + " closed (" + reason + ") after " + Show.seconds(nanos) + ": "
-                + Show.bytes(aToB) + " to " + Show.address(b.remoteAddress()) + ", "
-                + Show.bytes(bToA) + " to " + Show.address(a.remoteAddress()));
+        LogEvent.info(context.log(LOG), "link_close", () -> Map.of("link", id,
+                "client", Show.address(a.remoteAddress()), "target", Show.address(b.remoteAddress()),
+                "bytes_to_target", aToB, "bytes_to_client", bToA, "duration_s", nanos / 1e9, "reason", reason),
+                () -> "link " + id + " closed (" + reason + ") after " + Show.seconds(nanos) + ": "
+                + Show.exactBytes(aToB) + " to " + Show.address(b.remoteAddress()) + ", "
+                + Show.exactBytes(bToA) + " to " + Show.address(a.remoteAddress()));
         context.events().linkClosed(end, aToB, bToA); // a is the client's side, b the target's
     }
 

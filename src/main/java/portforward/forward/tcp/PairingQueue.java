@@ -51,7 +51,7 @@ final class PairingQueue {
             channel.pipeline().addLast("waiting", waiting);
             channel.config().setAutoRead(true);
             context.events().waiting();
-            LOG.fine(() -> "waiting for a partner: " + Show.address(channel.remoteAddress()));
+            context.log(LOG).fine(() -> "waiting for a partner: " + Show.address(channel.remoteAddress()));
             return;
         }
         Holding.Held held = partner.take();
@@ -113,7 +113,7 @@ final class PairingQueue {
             }
             cancelTimeout();
             // Without bytes it is most likely an agent's idle pool connection, which the agent renews.
-            LOG.log(holdsBytes() ? Level.INFO : Level.FINE,
+            context.log(LOG).log(holdsBytes() ? Level.INFO : Level.FINE,
                     () -> "waiting connection from " + Show.address(channel.remoteAddress()) + " dropped: " + why);
             context.events().waitingDropped(reason);
             Link.abort(channel); // its held bytes are released as it closes

@@ -42,9 +42,15 @@ public final class TcpConnConnect implements Agent {
 
     @Override
     public void start() throws StartException {
-        LOG.info(() -> "agent keeping " + Show.count(context.spec().pool(), "connection") + " to " + relay.address()
+        context.log(LOG).info(() -> "agent keeping " + Show.count(context.spec().pool(), "connection") + " to " + relay.address()
                 + (target.isSocks() ? ", answering SOCKS clients of the relay" : ", forwarding to " + target.address()));
         pool.start(this::open);
+    }
+
+    @Override
+    public Future<?> stopListening() {
+        pool.stop();
+        return context.group().next().newSucceededFuture(null);
     }
 
     @Override
@@ -117,7 +123,7 @@ public final class TcpConnConnect implements Agent {
         void gone(ChannelHandlerContext ctx, String why) {
             gone = true;
             if (!taken) {
-                LOG.fine(() -> "idle connection to " + relay.address() + " " + why);
+                context.log(LOG).fine(() -> "idle connection to " + relay.address() + " " + why);
                 pool.left(ctx.channel(),
                         System.nanoTime() - connectedNanos < SHORT_LIVED_NANOS ? "closed right after connecting" : null);
             }

@@ -7,12 +7,14 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.FutureListener;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
 import portforward.endpoint.Endpoint;
 import portforward.forward.Forwarder;
 import portforward.forward.Listeners;
+import portforward.forward.LogEvent;
 import portforward.forward.RelayContext;
 import portforward.forward.Show;
 import portforward.forward.StartException;
@@ -36,7 +38,7 @@ public final class TcpListenConnect implements Forwarder {
         this.context = context;
         this.listen = listen;
         this.target = target;
-        this.strangers = listen.isSecure() ? Optional.of(new Strangers(listen.toString())) : Optional.empty();
+        this.strangers = listen.isSecure() ? Optional.of(new Strangers(listen.toString(), context.log(Strangers.LOG))) : Optional.empty();
         // Clients of a +s listener are portforwards, not the SOCKS clients themselves: no UDP for them.
         // A secure target is reached through the connections of earlier links where one is kept.
         if (target.isSecure()) {
@@ -51,10 +53,11 @@ public final class TcpListenConnect implements Forwarder {
     public void start() throws StartException {
         server = Listeners.bindTcp(context, listen, context.group(), dialOnAccept());
         InetSocketAddress bound = (InetSocketAddress) server.localAddress();
-        LOG.info(() -> "listening on tcp " + Show.address(bound) + ", "
+        LogEvent.info(context.log(LOG), "listening", () -> Map.of("protocol", "tcp", "address", Show.address(bound),
+                "target", target.isSocks() ? "socks" : target.address()), () -> "listening on tcp " + Show.address(bound) + ", "
                 + (target.isSocks() ? "answering SOCKS clients" : "forwarding to " + target.address()));
         if (target.isSocks() && context.spec().socks().isOpen() && !bound.getAddress().isLoopbackAddress()) {
-            LOG.warning(() -> "socks on " + Show.address(bound) + " is an open proxy: anyone who reaches it can reach"
+            context.log(LOG).warning(() -> "socks on " + Show.address(bound) + " is an open proxy: anyone who reaches it can reach"
                     + " whatever this host can; give --socks-auth FILE and/or --allow CIDR");
         }
     }
@@ -67,6 +70,16 @@ public final class TcpListenConnect implements Forwarder {
     /** The refusals and acceptances of a {@code listen+s} endpoint; empty for a plain one. */
     public Optional<Strangers> strangers() {
         return strangers;
+    }
+
+    @Override
+    public List<Strangers> secureListeners() {
+        return strangers.stream().toList();
+    }
+
+    @Override
+    public Future<?> stopListening() {
+        return server.close();
     }
 
     @Override

@@ -9,12 +9,14 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.FutureListener;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
 import portforward.endpoint.Endpoint;
 import portforward.forward.Forwarder;
 import portforward.forward.Listeners;
+import portforward.forward.LogEvent;
 import portforward.forward.RelayContext;
 import portforward.forward.Show;
 import portforward.forward.StartException;
@@ -41,11 +43,11 @@ public final class TcpListenListen implements Forwarder {
         this.context = context;
         this.loop = context.group().next();
         this.queue = new PairingQueue(context);
-        this.strangers = List.of(strangersOf(context.spec().first()), strangersOf(context.spec().second()));
+        this.strangers = List.of(strangersOf(context, context.spec().first()), strangersOf(context, context.spec().second()));
     }
 
-    private static Optional<Strangers> strangersOf(Endpoint listen) {
-        return listen.isSecure() ? Optional.of(new Strangers(listen.toString())) : Optional.empty();
+    private static Optional<Strangers> strangersOf(RelayContext context, Endpoint listen) {
+        return listen.isSecure() ? Optional.of(new Strangers(listen.toString(), context.log(Strangers.LOG))) : Optional.empty();
     }
 
     @Override
@@ -57,7 +59,8 @@ public final class TcpListenListen implements Forwarder {
             first.close();
             throw e;
         }
-        LOG.info(() -> "listening on tcp " + Show.address(first.localAddress()) + " and "
+        LogEvent.info(context.log(LOG), "listening", () -> Map.of("protocol", "tcp", "address", Show.address(first.localAddress()),
+                "address2", Show.address(second.localAddress())), () -> "listening on tcp " + Show.address(first.localAddress()) + " and "
                 + Show.address(second.localAddress()) + ", pairing connections in order of arrival");
     }
 
@@ -69,6 +72,18 @@ public final class TcpListenListen implements Forwarder {
     /** The refusals and acceptances of listener {@code side} (0 or 1) if it is {@code listen+s}; else empty. */
     public Optional<Strangers> strangers(int side) {
         return strangers.get(side);
+    }
+
+    @Override
+    public List<Strangers> secureListeners() {
+        return strangers.stream().flatMap(Optional::stream).toList();
+    }
+
+    @Override
+    public Future<?> stopListening() {
+        io.netty.util.concurrent.Promise<Void> closed = loop.newPromise();
+        first.close().addListener(a -> second.close().addListener(b -> closed.trySuccess(null)));
+        return closed;
     }
 
     @Override

@@ -1,12 +1,14 @@
 package portforward.forward.udp;
 
 import io.netty.util.concurrent.EventExecutor;
+import java.util.Map;
 import java.util.StringJoiner;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.logging.Logger;
+import portforward.forward.LogEvent;
 import portforward.forward.LoopTasks;
 import portforward.forward.RelayStats;
 import portforward.forward.RelayStats.Drop;
@@ -17,7 +19,8 @@ import portforward.forward.RelayStats.Drop;
  * goes unreported. Sessions on any event loop report here.
  */
 final class DropReport {
-    private static final Logger LOG = Logger.getLogger("portforward.udp");
+    static final Logger LOG = Logger.getLogger("portforward.udp");
+    private final Logger log;
     static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     /** Why a datagram was not forwarded; a session's closing line counts each by its label. */
@@ -52,7 +55,8 @@ final class DropReport {
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicLong lastReportNanos = new AtomicLong(System.nanoTime() - INTERVAL_NANOS);
 
-    DropReport(EventExecutor executor, int maxSessions, RelayStats stats) {
+    DropReport(EventExecutor executor, int maxSessions, RelayStats stats, Logger log) {
+        this.log = log;
         this.executor = executor;
         this.maxSessions = maxSessions;
         this.stats = stats;
@@ -92,7 +96,8 @@ final class DropReport {
         }
         if (total > 0) {
             long dropped = total;
-            LOG.warning(() -> "dropped " + Traffic.datagrams(dropped) + ": " + parts);
+            LogEvent.log(log, java.util.logging.Level.WARNING, "drop", () -> Map.of("datagrams", dropped, "reason", parts.toString()),
+                    () -> "dropped " + Traffic.datagrams(dropped) + ": " + parts);
         }
     }
 }

@@ -78,7 +78,7 @@ final class PoolSocket extends ChannelInboundHandlerAdapter {
         if (session == null) {
             pool.refused(Show.cause(cause));
         } else {
-            LOG.fine(() -> "socket to relay " + Show.address(ctx.channel().remoteAddress()) + ": " + Show.cause(cause));
+            context.log(LOG).fine(() -> "socket to relay " + Show.address(ctx.channel().remoteAddress()) + ": " + Show.cause(cause));
         }
     }
 

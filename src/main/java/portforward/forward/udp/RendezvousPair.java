@@ -28,9 +28,12 @@ final class RendezvousPair {
     private final long startNanos = System.nanoTime();
     private boolean ended;
 
+    private final Logger log;
+
     private RendezvousPair(RelayContext context, EventLoop loop, RendezvousSession a, RendezvousSession b,
             DropReport drops, Consumer<RendezvousPair> onEnd) {
         this.id = context.nextLinkId();
+        this.log = context.log(LOG);
         this.events = context.events();
         this.a = a;
         this.b = b;
@@ -44,7 +47,7 @@ final class RendezvousPair {
     static RendezvousPair join(RelayContext context, EventLoop loop, RendezvousSession first,
             RendezvousSession second, DropReport drops, Consumer<RendezvousPair> onEnd) {
         RendezvousPair pair = new RendezvousPair(context, loop, first, second, drops, onEnd);
-        LOG.info(() -> "session " + pair.id + " open: " + Show.address(first.peer().address()) + " <-> "
+        context.log(LOG).info(() -> "session " + pair.id + " open: " + Show.address(first.peer().address()) + " <-> "
                 + Show.address(second.peer().address()));
         context.events().sessionOpened();
         first.paired(pair);
@@ -78,7 +81,7 @@ final class RendezvousPair {
         traffic.droppedBefore(b.dropped());
         onEnd.accept(this);
         long nanos = System.nanoTime() - startNanos;
-        LOG.info(() -> "session " + id + " closed (" + reason + ") after " + Show.seconds(nanos) + ": "
+        log.info(() -> "session " + id + " closed (" + reason + ") after " + Show.seconds(nanos) + ": "
                 + traffic.describe(Show.address(a.peer().address()), Show.address(b.peer().address())));
         traffic.closed(events, why);
     }

@@ -53,9 +53,15 @@ final class Traffic {
 
     /** "3 datagrams (120 B) to b, 1 datagram (80 B) to a, 1 dropped (1 knock)". */
     String describe(String a, String b) {
-        return datagrams(datagramsToB) + " (" + Show.bytes(bytesToB) + ") to " + b + ", "
-                + datagrams(datagramsToA) + " (" + Show.bytes(bytesToA) + ") to " + a + ", "
+        return datagrams(datagramsToB) + " (" + Show.exactBytes(bytesToB) + ") to " + b + ", "
+                + datagrams(datagramsToA) + " (" + Show.exactBytes(bytesToA) + ") to " + a + ", "
                 + dropped.describe();
+    }
+
+    /** The fields of a session_close event, with a as the client and b as the target. */
+    java.util.Map<String, Object> fields(long id, String a, String b, long nanos, String reason) {
+        return java.util.Map.of("session", id, "client", a, "target", b, "bytes_to_target", bytesToB,
+                "bytes_to_client", bytesToA, "duration_s", nanos / 1e9, "reason", reason);
     }
 
     static String datagrams(long n) {

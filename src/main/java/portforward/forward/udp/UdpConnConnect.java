@@ -38,14 +38,14 @@ public final class UdpConnConnect implements Agent {
         this.relay = context.spec().first();
         this.target = context.spec().second();
         this.pool = new AgentPool(context, LOG, "cannot open a udp socket to " + relay.address());
-        this.drops = new DropReport(pool.loop(), context.spec().maxSessions(), context.events());
+        this.drops = new DropReport(pool.loop(), context.spec().maxSessions(), context.events(), context.log(DropReport.LOG));
         Duration half = context.spec().pairTimeout().dividedBy(2);
         this.knockInterval = half.compareTo(MAX_KNOCK_INTERVAL) < 0 ? half : MAX_KNOCK_INTERVAL;
     }
 
     @Override
     public void start() throws StartException {
-        LOG.info(() -> "agent keeping " + Show.count(context.spec().pool(), "udp socket") + " to " + relay.address()
+        context.log(LOG).info(() -> "agent keeping " + Show.count(context.spec().pool(), "udp socket") + " to " + relay.address()
                 + " (knocking every " + IdleTimer.describe(knockInterval) + "), forwarding to " + target.address());
         pool.start(this::open);
     }
@@ -83,7 +83,7 @@ public final class UdpConnConnect implements Agent {
         pool.execute(() -> {
             if (!refusalReported) {
                 refusalReported = true;
-                LOG.warning(() -> "relay " + relay.address() + " refused a knock (" + cause + "); still knocking every "
+                context.log(LOG).warning(() -> "relay " + relay.address() + " refused a knock (" + cause + "); still knocking every "
                         + IdleTimer.describe(knockInterval));
             }
         });

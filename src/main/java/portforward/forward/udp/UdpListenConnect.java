@@ -9,11 +9,13 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.logging.Logger;
 import portforward.endpoint.Endpoint;
 import portforward.forward.Forwarder;
+import portforward.forward.LogEvent;
 import portforward.forward.RelayContext;
 import portforward.forward.RelayStats.SessionEnd;
 import portforward.forward.Show;
@@ -40,14 +42,15 @@ public final class UdpListenConnect implements Forwarder {
         this.listen = listen;
         this.target = target;
         this.loop = context.group().next();
-        this.drops = new DropReport(loop, context.spec().maxSessions(), context.events());
+        this.drops = new DropReport(loop, context.spec().maxSessions(), context.events(), context.log(DropReport.LOG));
         this.table = new UdpSessionTable<>(context.spec().maxSessions(), drops);
     }
 
     @Override
     public void start() throws StartException {
         listener = UdpSockets.bind(context, listen, loop, new ClientDatagrams());
-        LOG.info(() -> "listening on udp " + Show.address(listener.localAddress()) + ", forwarding to "
+        LogEvent.info(context.log(LOG), "listening", () -> Map.of("protocol", "udp", "address", Show.address(listener.localAddress()),
+                "target", target.address()), () -> "listening on udp " + Show.address(listener.localAddress()) + ", forwarding to "
                 + target.address());
     }
 
@@ -101,7 +104,7 @@ public final class UdpListenConnect implements Forwarder {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LOG.fine(() -> "udp listener " + Show.address(ctx.channel().localAddress()) + ": " + Show.cause(cause));
+            context.log(LOG).fine(() -> "udp listener " + Show.address(ctx.channel().localAddress()) + ": " + Show.cause(cause));
         }
     }
 }

@@ -8,6 +8,7 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import portforward.forward.Forwarder;
+import portforward.forward.LogEvent;
 import portforward.forward.RelayContext;
 import portforward.forward.RelayStats.SessionEnd;
 import portforward.forward.RelayStats.Unpaired;
@@ -42,7 +44,7 @@ public final class UdpListenListen implements Forwarder {
     public UdpListenListen(RelayContext context) {
         this.context = context;
         this.loop = context.group().next();
-        this.drops = new DropReport(loop, context.spec().maxSessions(), context.events());
+        this.drops = new DropReport(loop, context.spec().maxSessions(), context.events(), context.log(DropReport.LOG));
         this.table = new UdpSessionTable<>(context.spec().maxSessions(), drops);
     }
 
@@ -55,7 +57,8 @@ public final class UdpListenListen implements Forwarder {
             first.close();
             throw e;
         }
-        LOG.info(() -> "listening on udp " + Show.address(first.localAddress()) + " and "
+        LogEvent.info(context.log(LOG), "listening", () -> Map.of("protocol", "udp", "address", Show.address(first.localAddress()),
+                "address2", Show.address(second.localAddress())), () -> "listening on udp " + Show.address(first.localAddress()) + " and "
                 + Show.address(second.localAddress()) + ", pairing sessions in order of arrival");
     }
 
@@ -92,7 +95,7 @@ public final class UdpListenListen implements Forwarder {
         if (!partners.hasNext()) {
             waiting.get(side).add(session);
             context.events().waiting();
-            LOG.fine(() -> "waiting for a partner: " + Show.address(session.peer().address()));
+            context.log(LOG).fine(() -> "waiting for a partner: " + Show.address(session.peer().address()));
             return;
         }
         RendezvousSession partner = partners.next();
@@ -112,7 +115,7 @@ public final class UdpListenListen implements Forwarder {
         table.remove(session.caller(), session);
         session.abandon();
         long nanos = System.nanoTime() - session.arrivedNanos();
-        LOG.log(session.dropped().lost() > 0 ? Level.INFO : Level.FINE, () -> "unpaired session "
+        context.log(LOG).log(session.dropped().lost() > 0 ? Level.INFO : Level.FINE, () -> "unpaired session "
                 + Show.address(session.peer().address()) + " closed (" + reason + ") after " + Show.seconds(nanos)
                 + ": " + session.dropped().describe());
         if (wasWaiting) {
@@ -150,7 +153,7 @@ public final class UdpListenListen implements Forwarder {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LOG.fine(() -> "udp listener " + Show.address(ctx.channel().localAddress()) + ": " + Show.cause(cause));
+            context.log(LOG).fine(() -> "udp listener " + Show.address(ctx.channel().localAddress()) + ": " + Show.cause(cause));
         }
     }
 }

@@ -8,10 +8,12 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.DatagramPacket;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import portforward.endpoint.Endpoint;
+import portforward.forward.LogEvent;
 import portforward.forward.RelayContext;
 import portforward.forward.RelayStats.SessionEnd;
 import portforward.forward.Show;
@@ -83,7 +85,8 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
         context.track(channel);
         toTarget = Peer.connected(channel);
         connected = true;
-        LOG.info(() -> "session " + id + " open: " + Show.address(client.address()) + " <-> "
+        LogEvent.info(context.log(LOG), "session_open", () -> Map.of("session", id, "client", Show.address(client.address()),
+                "target", Show.address(toTarget.address())), () -> "session " + id + " open: " + Show.address(client.address()) + " <-> "
                 + Show.address(toTarget.address()) + " (the target sees " + Show.address(channel.localAddress()) + ")");
         connecting.drainTo(this::sendToTarget);
     }
@@ -127,7 +130,7 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         errors++;
         lastError = Show.cause(cause);
-        LOG.fine(() -> "session " + id + ": " + lastError);
+        context.log(LOG).fine(() -> "session " + id + ": " + lastError);
     }
 
     @Override
@@ -163,7 +166,9 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
         long nanos = System.nanoTime() - startNanos;
         String targetName = connected ? Show.address(toTarget.address()) : target.address();
         String errorNote = errors == 0 ? "" : ", " + errors + " error" + (errors == 1 ? "" : "s") + " (" + lastError + ")";
-        LOG.log(level, () -> "session " + id + " closed (" + reason + ") after " + Show.seconds(nanos) + ": "
+        LogEvent.log(context.log(LOG), level, "session_close",
+                () -> traffic.fields(id, Show.address(client.address()), targetName, nanos, reason),
+                () -> "session " + id + " closed (" + reason + ") after " + Show.seconds(nanos) + ": "
                 + traffic.describe(Show.address(client.address()), targetName) + errorNote);
         traffic.closed(context.events(), why);
     }

@@ -22,13 +22,14 @@ import java.util.logging.Logger;
  * record.
  */
 public final class Strangers {
-    private static final Logger LOG = Logger.getLogger("portforward.hop");
+    public static final Logger LOG = Logger.getLogger("portforward.hop");
     static final int PENDING_PER_SOURCE = 64;
     static final int PENDING_GLOBAL = 1024;
     private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int REMEMBERED_SOURCES = 4096;
 
     private final String listener;
+    private final Logger log;
     private final ReplayCache replays = new ReplayCache();
     private final ConcurrentLinkedDeque<Pending> pending = new ConcurrentLinkedDeque<>();
     private final AtomicInteger pendingCount = new AtomicInteger();
@@ -39,7 +40,13 @@ public final class Strangers {
 
     /** {@code listener} names the endpoint in log lines, as "listen+s:0.0.0.0:9999". */
     public Strangers(String listener) {
+        this(listener, LOG);
+    }
+
+    /** {@code log}: where the refusals are told (the forward's own logger in a process running several). */
+    public Strangers(String listener, Logger log) {
         this.listener = listener;
+        this.log = log;
     }
 
     ReplayCache replays() {
@@ -139,7 +146,7 @@ public final class Strangers {
             quiet = seen[1];
             seen[1] = 0;
         }
-        LOG.info(() -> "secure hop " + listener + ": dropped a connection from " + source.getHostAddress() + " ("
+        log.info(() -> "secure hop " + listener + ": dropped a connection from " + source.getHostAddress() + " ("
                 + why + ")" + (quiet > 0 ? "; " + quiet + " more from it since the last line" : ""));
     }
 
