@@ -5,7 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -46,22 +45,24 @@ final class Dialer {
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, context.transport().streamReads())
-                .handler(target.isSecure() ? new ChannelInitializer<>() {
+                .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         if (handler != null) {
                             ch.pipeline().addLast(handler);
                         }
-                        SecureHop.initiate(ch, context.hop(), agentLink).addListener(ready -> {
-                            context.events().handshake(ready.isSuccess());
-                            if (ready.isSuccess()) {
-                                done.trySuccess(ch);
-                            } else {
-                                done.tryFailure(new HopException("secure hop: " + ready.cause().getMessage()));
-                            }
-                        });
+                        if (target.isSecure()) {
+                            SecureHop.initiate(ch, context.hop(), agentLink).addListener(ready -> {
+                                context.events().handshake(ready.isSuccess());
+                                if (ready.isSuccess()) {
+                                    done.trySuccess(ch);
+                                } else {
+                                    done.tryFailure(new HopException("secure hop: " + ready.cause().getMessage()));
+                                }
+                            });
+                        }
                     }
-                } : handler != null ? handler : new ChannelInboundHandlerAdapter()); // plain: no initializer to add and remove
+                });
         Transport transport = context.transport();
         transport.streamSendBuffer().ifPresent(bytes -> bootstrap.option(ChannelOption.SO_SNDBUF, bytes));
         ChannelFuture connected = context.events().countFailure(
