@@ -65,7 +65,11 @@ final class PoolSocket extends ChannelInboundHandlerAdapter {
             stopKnocking();
             pool.answered();
             pool.left(channel);
-            session = new UdpSession(context, loop, Peer.connected(channel), target, drops, ended -> channel.close());
+            session = new UdpSession(context, loop, Peer.connected(channel), target, drops, ended -> {
+                if (!channel.eventLoop().isShuttingDown()) {
+                    channel.close(); // a loop that is shutting down closes its own channels
+                }
+            });
             session.fromClient(datagram);
             session.connect();
             return;

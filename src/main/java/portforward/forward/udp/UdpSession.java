@@ -159,7 +159,9 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
         ended = true;
         idle.cancel();
         drop(DropReport.Reason.UNDELIVERED, connecting.discard());
-        if (connected) {
+        if (connected && !channel.eventLoop().isShuttingDown()) {
+            // A loop that is shutting down closes its own channels; asked from another loop, the
+            // close could only be refused, with a warning from Netty.
             channel.close();
         }
         onEnd.accept(this);
