@@ -1,6 +1,7 @@
 package portforward.cli;
 
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.logging.Formatter;
 import java.util.logging.LogRecord;
 import portforward.forward.ForwardLogger;
@@ -26,7 +27,7 @@ final class JsonLineFormatter extends Formatter {
             field(out, "error", r.getThrown().toString());
         }
         if (event != null) {
-            for (Map.Entry<String, Object> f : event.fields().entrySet()) {
+            for (Map.Entry<String, Object> f : new TreeMap<>(event.fields()).entrySet()) { // a stable order
                 field(out, f.getKey(), f.getValue());
             }
         }

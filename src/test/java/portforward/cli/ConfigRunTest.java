@@ -95,7 +95,8 @@ class ConfigRunTest {
             try (TcpServer echo = TcpServer.echo();
                     UdpEcho udpEcho = new UdpEcho()) {
                 ConfigFile.Config config = ConfigFile.parse("two.conf", "web: tcp listen:127.0.0.1:0 conn:127.0.0.1:" + echo.port()
-                        + "\nudp listen:127.0.0.1:0 conn:127.0.0.1:" + udpEcho.port() + " --udp-timeout 0.2\n", Map.of());
+                        + "\nudp listen:127.0.0.1:0 conn:127.0.0.1:" + udpEcho.port() + " --udp-timeout 0.2\n"
+                        + "proxy: tcp listen:127.0.0.1:0 socks\n", Map.of());
                 EventLoopGroup group = transport.newGroup(2);
                 RunningForwards forwards = new RunningForwards(transport, group, true);
                 try {
@@ -110,6 +111,13 @@ class ConfigRunTest {
                     }
                     assertTrue(web.context().events().awaitUntil(s -> s.linksClosed() == 1, Duration.ofSeconds(20)));
                     assertTrue(dns.context().events().awaitUntil(s -> s.sessionsExpired() == 1, Duration.ofSeconds(20)));
+                    // Not SOCKS at all: the layer logs why and closes, and its line names the forward too.
+                    try (java.net.Socket client = Sockets.connect(forwards.list().get(2).forwarder().boundAddresses().get(0).getPort())) {
+                        client.getOutputStream().write(new byte[] {9, 9, 9});
+                        Sockets.readToEnd(client);
+                    } catch (java.net.SocketException reset) {
+                        // closed with a reset: the line was written before
+                    }
                 } finally {
                     forwards.stopAll(Duration.ofMillis(200));
                     group.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
@@ -126,7 +134,9 @@ class ConfigRunTest {
                 named.add(forward);
             }
         }
-        assertEquals(Set.of("web", "2"), named, "both forwards logged");
+        assertEquals(Set.of("web", "2", "proxy"), named, "every forward logged");
+        assertTrue(records.stream().anyMatch(r -> r.getLoggerName().equals("portforward.socks#proxy")),
+                "the socks layer's own line, named");
     }
 
     @Test

@@ -124,4 +124,48 @@ class LogFormatTest {
         JsonLineFormatter.string(out, "a\"b\\c\nd\u0001");
         assertEquals("a\"b\\c\nd\u0001", JsonParser.parseString(out.toString()).getAsString());
     }
+
+    /** A stranger on a secure listener is a handshake_failed event of that forward, with its address. */
+    @Test
+    void aStrangerOnASecureListenerIsAHandshakeFailedEvent() throws Exception {
+        String secret = java.nio.file.Files.readString(java.nio.file.Path.of(portforward.support.SecretFile.create())).strip();
+        List<LogRecord> records = LogRecords.during(() -> {
+            ConfigFile.Config config = ConfigFile.parse("hop.conf", "hop: tcp listen+s:127.0.0.1:0 conn:127.0.0.1:9\n",
+                    Map.of(CommandLine.SECRET_VARIABLE, secret));
+            Transport transport = Transport.nio();
+            EventLoopGroup group = transport.newGroup(1);
+            RunningForwards forwards = new RunningForwards(transport, group, true);
+            try {
+                forwards.startAll(config.forwards());
+                int port = forwards.list().get(0).forwarder().boundAddresses().get(0).getPort();
+                try (java.net.Socket stranger = Sockets.connect(port)) {
+                    stranger.getOutputStream().write(new byte[] {(byte) 0xff, (byte) 0xff, 1, 2, 3});
+                    // Refused and logged before the relay closes it: the end of this read follows the line.
+                    assertEquals(-1, readQuietly(stranger));
+                }
+            } finally {
+                forwards.stopAll(Duration.ofMillis(200));
+                group.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+            }
+        });
+        JsonLineFormatter json = new JsonLineFormatter();
+        JsonObject failed = records.stream().map(r -> JsonParser.parseString(json.format(r)).getAsJsonObject())
+                .filter(o -> o.get("event").getAsString().equals("handshake_failed")).findFirst()
+                .orElseThrow(() -> new AssertionError("no handshake_failed event in " + records.size() + " records"));
+        assertEquals("hop", failed.get("forward").getAsString());
+        assertEquals("127.0.0.1", failed.get("client").getAsString());
+        assertTrue(failed.get("reason").getAsString().contains("handshake frame"), failed.toString());
+    }
+
+    /** Reads to the end; a reset ends it too. */
+    private static int readQuietly(java.net.Socket s) {
+        try {
+            while (s.getInputStream().read() >= 0) {
+                // a stranger gets nothing, so nothing is read here
+            }
+            return -1;
+        } catch (java.io.IOException reset) {
+            return -1;
+        }
+    }
 }

@@ -48,8 +48,9 @@ interface Joining {
             return (holder, holding, side) -> dialAndJoin(context, holder, holding, target, side, "", cause -> Link.abort(
                     holding.channel()), bound -> { }, connect.apply(holding.channel()));
         }
+        Logger socksLog = context.log(SocksLayer.LOG);
         return (holder, holding, side) -> SocksLayer.serve(holding, context.spec().socks(), local,
-                holder.takeHeld(holding)).addListener((FutureListener<SocksRequest>) asked -> {
+                holder.takeHeld(holding), socksLog).addListener((FutureListener<SocksRequest>) asked -> {
                     if (!asked.isSuccess()) {
                         return; // the layer logged why and closed the connection
                     }
@@ -57,7 +58,8 @@ interface Joining {
                     if (request.isAssociation()) {
                         holder.release(holding).release(); // the TCP connection only keeps it alive
                         context.track(holding.channel()); // so that shutdown closes it, and the association with it
-                        UdpAssociation.start(context.transport(), holding.channel(), request, context.spec().socks());
+                        UdpAssociation.start(context.transport(), holding.channel(), request, context.spec().socks(),
+                                socksLog);
                         return;
                     }
                     dialAndJoin(context, holder, holding, request.target(), side, " via socks to " + request.asked(),

@@ -3,6 +3,7 @@ package portforward.hop.secure;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -11,6 +12,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Logger;
+import portforward.forward.LogEvent;
 
 /**
  * What a {@code listen+s} endpoint knows of peers that have not yet proved the secret: the
@@ -146,8 +148,10 @@ public final class Strangers {
             quiet = seen[1];
             seen[1] = 0;
         }
-        log.info(() -> "secure hop " + listener + ": dropped a connection from " + source.getHostAddress() + " ("
-                + why + ")" + (quiet > 0 ? "; " + quiet + " more from it since the last line" : ""));
+        LogEvent.info(log, "handshake_failed", () -> Map.of("listener", listener, "client", source.getHostAddress(),
+                "reason", why, "not_logged_since", quiet),
+                () -> "secure hop " + listener + ": dropped a connection from " + source.getHostAddress() + " ("
+                        + why + ")" + (quiet > 0 ? "; " + quiet + " more from it since the last line" : ""));
     }
 
     private static InetAddress source(SocketAddress peer) {

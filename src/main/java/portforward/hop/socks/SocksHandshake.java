@@ -41,6 +41,8 @@ import portforward.hop.secure.SecureHop;
 final class SocksHandshake extends ChannelInboundHandlerAdapter {
     static final Logger LOG = Logger.getLogger("portforward.socks");
 
+    private final Logger log;
+
     private enum Stage { TALKING, ANSWERING }
 
     private final SocksSettings settings;
@@ -52,7 +54,8 @@ final class SocksHandshake extends ChannelInboundHandlerAdapter {
     private Stage stage = Stage.TALKING;
     private boolean socks4;
 
-    SocksHandshake(SocksSettings settings, boolean udp, Promise<SocksRequest> ready, Duration timeout) {
+    SocksHandshake(SocksSettings settings, boolean udp, Promise<SocksRequest> ready, Duration timeout, Logger log) {
+        this.log = log;
         this.settings = settings;
         this.udp = udp;
         this.ready = ready;
@@ -223,7 +226,7 @@ final class SocksHandshake extends ChannelInboundHandlerAdapter {
     }
 
     private void log(String why) {
-        LOG.info(() -> "socks client " + Show.address(ctx.channel().remoteAddress()) + " " + why + "; closed");
+        log.info(() -> "socks client " + Show.address(ctx.channel().remoteAddress()) + " " + why + "; closed");
     }
 
     @Override

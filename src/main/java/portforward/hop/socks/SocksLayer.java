@@ -12,6 +12,7 @@ import io.netty.util.concurrent.Promise;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Logger;
 import java.util.Map;
 
 /**
@@ -27,6 +28,9 @@ public final class SocksLayer {
     static final String HANDSHAKE = "socks";
     static final String DECODER = "socks-decoder";
 
+    /** The SOCKS layer's base logger; a forward derives its own, which names it, from this one. */
+    public static final Logger LOG = SocksHandshake.LOG;
+
     private SocksLayer() {
     }
 
@@ -36,14 +40,20 @@ public final class SocksLayer {
      * where the client can reach this host's datagram sockets; elsewhere it gets "command not supported".
      */
     public static Future<SocksRequest> serve(ChannelHandlerContext holding, SocksSettings settings, boolean udp,
-            List<ByteBuf> early) {
-        return serve(holding, settings, udp, early, HANDSHAKE_TIMEOUT);
+            List<ByteBuf> early, Logger log) {
+        return serve(holding, settings, udp, early, HANDSHAKE_TIMEOUT, log);
     }
 
     static Future<SocksRequest> serve(ChannelHandlerContext holding, SocksSettings settings, boolean udp,
             List<ByteBuf> early, Duration timeout) {
+        return serve(holding, settings, udp, early, timeout, SocksHandshake.LOG);
+    }
+
+    /** {@code log}: the forward's own logger, so that its lines name it. */
+    static Future<SocksRequest> serve(ChannelHandlerContext holding, SocksSettings settings, boolean udp,
+            List<ByteBuf> early, Duration timeout, Logger log) {
         Promise<SocksRequest> ready = holding.executor().newPromise();
-        SocksHandshake handshake = new SocksHandshake(settings, udp, ready, timeout);
+        SocksHandshake handshake = new SocksHandshake(settings, udp, ready, timeout, log);
         ChannelPipeline pipeline = holding.pipeline();
         pipeline.addBefore(holding.name(), HANDSHAKE, handshake);
         pipeline.addBefore(HANDSHAKE, DETECT, new Detect(handshake));

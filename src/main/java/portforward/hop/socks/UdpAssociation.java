@@ -28,7 +28,7 @@ import portforward.transport.Transport;
  * (FRAG other than 0) are dropped and counted. It all ends when the TCP connection closes.
  */
 public final class UdpAssociation {
-    private static final Logger LOG = SocksHandshake.LOG;
+    private final Logger log;
     /** Targets remembered as allowed to answer; the oldest is forgotten beyond this. */
     private static final int TARGETS = 256;
 
@@ -44,7 +44,8 @@ public final class UdpAssociation {
     private long fragments;
     private long dropped;
 
-    private UdpAssociation(Channel control, SocksSettings settings, InetSocketAddress expected) {
+    private UdpAssociation(Channel control, SocksSettings settings, InetSocketAddress expected, Logger log) {
+        this.log = log;
         this.control = control;
         this.settings = settings;
         this.expected = expected;
@@ -54,8 +55,9 @@ public final class UdpAssociation {
      * Opens the two sockets on {@code control}'s loop and answers {@code request} with the client
      * side's address, or with a failure if a socket cannot be opened.
      */
-    public static void start(Transport transport, Channel control, SocksRequest request, SocksSettings settings) {
-        UdpAssociation association = new UdpAssociation(control, settings, request.address());
+    public static void start(Transport transport, Channel control, SocksRequest request, SocksSettings settings,
+            Logger log) {
+        UdpAssociation association = new UdpAssociation(control, settings, request.address(), log);
         InetAddress local = ((InetSocketAddress) control.localAddress()).getAddress();
         InetAddress any = anyOf(local);
         ChannelFuture clientSide = association.bind(transport, local, association.new FromClient());
@@ -74,7 +76,7 @@ public final class UdpAssociation {
             if (!control.isActive()) {
                 association.end();
             } else {
-                LOG.info(() -> "socks client " + Show.address(control.remoteAddress()) + " associated udp "
+                log.info(() -> "socks client " + Show.address(control.remoteAddress()) + " associated udp "
                         + Show.address(association.toClient.localAddress()));
             }
         }));
@@ -96,7 +98,7 @@ public final class UdpAssociation {
     private void end() {
         toClient.close();
         toTargets.close();
-        LOG.info(() -> "socks client " + Show.address(control.remoteAddress()) + " ended its udp association: "
+        log.info(() -> "socks client " + Show.address(control.remoteAddress()) + " ended its udp association: "
                 + sent + " datagrams to targets, " + received + " back, " + fragments + " fragments and " + dropped
                 + " others dropped");
     }
@@ -157,7 +159,7 @@ public final class UdpAssociation {
             if (parsed.port() == 0 || mismatched
                     || settings.allow().isPresent() && !settings.allow().get().permits(target.getAddress(), target.getPort())) {
                 dropped++;
-                LOG.fine(() -> "socks udp datagram to " + parsed.host() + ":" + parsed.port() + " dropped"
+                log.fine(() -> "socks udp datagram to " + parsed.host() + ":" + parsed.port() + " dropped"
                         + (mismatched ? " (other address family)" : " (not allowed)"));
                 return;
             }

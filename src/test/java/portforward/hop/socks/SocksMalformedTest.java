@@ -122,7 +122,7 @@ class SocksMalformedTest {
         channel.freezeTime();
         channel.pipeline().addLast("holding", new ChannelInboundHandlerAdapter());
         Future<SocksRequest> ready = SocksLayer.serve(channel.pipeline().context("holding"), SocksSettings.OPEN, false,
-                List.of(Unpooled.wrappedBuffer(new byte[] {5, 1})));
+                List.of(Unpooled.wrappedBuffer(new byte[] {5, 1})), SocksLayer.LOG);
         channel.writeInbound(Unpooled.wrappedBuffer(new byte[] {0}));
         ByteBuf choice = channel.readOutbound();
         assertArrayEquals(new byte[] {5, 0}, ByteBufUtil.getBytes(choice));
