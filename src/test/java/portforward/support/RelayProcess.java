@@ -70,6 +70,14 @@ public final class RelayProcess implements AutoCloseable {
         throw new AssertionError("the relay never logged /" + pattern + "/; it logged:\n" + seen);
     }
 
+    /** Everything the relay has logged so far, for a failure message. */
+    public String log() {
+        for (String line = lines.poll(); line != null; line = lines.poll()) {
+            seen.append(line).append('\n');
+        }
+        return seen.toString();
+    }
+
     /** The port of the first "listening on tcp 127.0.0.1:PORT" line. */
     public int listeningPort() throws InterruptedException {
         return Integer.parseInt(await(Pattern.compile("listening on tcp 127\\.0\\.0\\.1:(\\d+)")).group(1));
