@@ -111,13 +111,12 @@ public final class TcpListenConnect implements Forwarder {
      * such a connection waits for the next OPEN when its link has ended cleanly.
      */
     private final class Dialling extends Holding {
-        private final boolean reused;
         private boolean waitsForOpen;
         private boolean started;
         private ChannelHandlerContext ctx;
 
+        /** {@code reused}: a kept secure connection, which waits for the next OPEN. */
         Dialling(boolean reused) {
-            this.reused = reused;
             this.waitsForOpen = reused;
         }
 

@@ -31,6 +31,9 @@ final class SecureChannel extends ChannelDuplexHandler {
 
     private final boolean initiator;
     private final Handshake handshake;
+    /** The body of a control record; duplicated, so that sealing never moves the shared one. */
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0).asReadOnlyBuffer();
+
     /** Null until the handshake is done. */
     private Records records;
     /** Null until the handshake is done. */
@@ -203,7 +206,7 @@ final class SecureChannel extends ChannelDuplexHandler {
                     case RST -> Wire.RST;
                     case READY -> Wire.READY;
                     case IDLE -> Wire.IDLE;
-                }, ByteBuffer.allocate(0));
+                }, EMPTY.duplicate());
             }
             ctx.write(out, promise);
         } catch (GeneralSecurityException e) {

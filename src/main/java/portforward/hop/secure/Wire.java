@@ -23,8 +23,6 @@ final class Wire {
     static final int HANDSHAKE_MAX = 512;
     static final int FRAME_MAX = 0xffff;
     static final int TAG = 16;
-    /** The most application bytes one record may carry: the frame less the type byte and the tag. */
-    static final int DATA_MAX = FRAME_MAX - 1 - TAG;
     /** What a sender puts in one record: with its header and tag, a 16 KiB buffer. */
     static final int SEND_MAX = 16 * 1024 - LENGTH_BYTES - 1 - TAG;
 
