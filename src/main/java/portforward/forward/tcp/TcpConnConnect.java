@@ -64,6 +64,9 @@ public final class TcpConnConnect implements Agent {
      * listener runs are held, and may already have taken the connection.
      */
     private void open() {
+        if (context.stopping()) {
+            return; // a socket opened now would register on a loop that is shutting down
+        }
         Idle watcher = new Idle();
         Dialer.dial(context, context.group().next(), relay, relay.isSecure(), watcher)
                 .addListener((FutureListener<Channel>) f -> {

@@ -59,6 +59,9 @@ public final class UdpConnConnect implements Agent {
     }
 
     private void open() {
+        if (context.stopping()) {
+            return; // a socket opened now would register on a loop that is shutting down
+        }
         EventLoop loop = context.group().next();
         PoolSocket socket = new PoolSocket(context, loop, target, drops, knockInterval, this);
         UdpSockets.connect(context, loop, relay, socket).addListener((ChannelFutureListener) f -> {
