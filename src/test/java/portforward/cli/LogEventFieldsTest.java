@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
+import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
@@ -45,6 +46,7 @@ class LogEventFieldsTest {
     private static String logThrough(Formatter formatter, Supplier<Map<String, Object>> fields) {
         Logger log = Logger.getAnonymousLogger();
         log.setUseParentHandlers(false);
+        log.setLevel(Level.ALL); // not the root logger's level, which other tests set
         StringBuilder out = new StringBuilder();
         log.addHandler(new Handler() {
             @Override
