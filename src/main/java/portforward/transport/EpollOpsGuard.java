@@ -17,9 +17,9 @@ import io.netty.channel.epoll.EpollIoOps;
  * stays registered and reports nothing but a one-off error or hang-up. It also drops a submit
  * that repeats the interest set epoll holds (see {@link Guarded}): one system call per link.
  *
- * Written for Netty 4.2.18. EpollOpsGuardTest reproduces the defect and the repeated submit
- * without the guard, and fails when a Netty upgrade adds a method to the wrapped interfaces that
- * is not forwarded here.
+ * Written for Netty 4.2.18. EpollOpsGuardTest reproduces the defect without the guard, and fails
+ * when a Netty upgrade adds a method to the wrapped interfaces that is not forwarded here;
+ * RepeatedOpsTest shows the repeated submit below the guard with and without it.
  */
 final class EpollOpsGuard implements IoHandlerFactory {
     private final IoHandlerFactory delegate;
