@@ -19,6 +19,7 @@ Options:
                     DIR/lib/systemd/system/portforward@.service (runs /etc/portforward/NAME.conf)
   --dist            also make target/portforward-VERSION-linux-ARCH.tar.gz: a Java runtime
                     trimmed by jlink to the modules the relay uses, the jar, libportforward.so,
+                    Netty's epoll library (loaded in place, not copied to /tmp at each start),
                     the class list its first start makes a class-data archive from,
                     bin/portforward, the man page, README.md and LICENSE; it runs where no
                     Java is installed
@@ -137,7 +138,29 @@ make_native() {
     fi
 }
 
-# write_launcher OUT LIBDIR [RUNTIME]: LIBDIR (the jar, its archive and libportforward.so) and
+# extract_epoll_library JAR DIR: Netty's epoll library for this machine, out of the jar into DIR,
+# where the launcher's -Djava.library.path finds it. Without it Netty copies the library out of
+# the jar into /tmp at every start (and deletes it): a 104 KiB file written per start, about
+# 20 ms of CPU, and on a host whose /tmp is mounted noexec a relay that falls back to NIO.
+extract_epoll_library() {
+    local jar dir=$2 arch name home
+    jar=$(readlink -f "$1")
+    arch=$(uname -m)
+    [ "$arch" = aarch64 ] && arch=aarch_64
+    name=libnetty_transport_native_epoll_$arch.so
+    home=$(dirname "$(dirname "$(readlink -f "$java_bin")")")
+    rm -f "$dir"/libnetty_transport_native_epoll_*.so
+    if [ -x "$home/bin/jar" ] && (cd "$dir" && "$home/bin/jar" xf "$jar" "META-INF/native/$name") \
+            && [ -r "$dir/META-INF/native/$name" ]; then
+        mv "$dir/META-INF/native/$name" "$dir/$name"
+    else
+        echo "build.sh: no $name in the jar or no jar tool; Netty will copy it to /tmp at each start" >&2
+    fi
+    rm -rf "$dir/META-INF"
+}
+
+# write_launcher OUT LIBDIR [RUNTIME]: LIBDIR (the jar, its archive, libportforward.so and Netty's
+# epoll library) and
 # RUNTIME (a bundled Java, optional) are relative to the launcher's own directory, so the whole
 # tree can be moved; the launcher resolves symlinks to itself first.
 write_launcher() {
@@ -202,7 +225,7 @@ for arg in "$@"; do
     case "$arg" in *+[sS]:*|*+[sS]+*|*+[sS][eE][cC][uU][rR][eE]:*|*+[sS][eE][cC][uU][rR][eE]+*) tier="" ;; esac
 done
 # exec, so that signals reach the JVM directly.
-exec "$java" $jvm_flags $tier -Dportforward.native="$lib/libportforward.so" -Dportforward.cds="$note" \
+exec "$java" $jvm_flags $tier -Djava.library.path="$lib" -Dportforward.native="$lib/libportforward.so" -Dportforward.cds="$note" \
   $cds ${PORTFORWARD_JAVA_OPTS:-} -jar "$jar" "$@"
 LAUNCHER
     } > "$out"
@@ -230,6 +253,7 @@ make_dist() {
         --output "$stage/runtime"
     cp target/portforward.jar "$stage/lib/"
     [ -r target/libportforward.so ] && cp target/libportforward.so "$stage/lib/"
+    cp target/libnetty_transport_native_epoll_*.so "$stage/lib/" 2>/dev/null || true
     cp target/portforward.1 README.md LICENSE "$stage/"
     cp target/portforward.classlist "$stage/lib/"
     write_launcher "$stage/bin/portforward" ../lib ../runtime
@@ -257,6 +281,7 @@ fi
 
 "$java_bin" -cp target/portforward.jar portforward.cli.ManPage > target/portforward.1
 make_classlist "$java_bin" target/portforward.jar target/portforward.classlist
+extract_epoll_library target/portforward.jar target
 write_launcher "$here/portforward" target
 make_archive "$here/portforward" target
 echo "built $here/portforward ($(./portforward --version))"
@@ -280,6 +305,8 @@ if [ -n "$prefix" ]; then
     cp target/portforward.jar "$prefix/lib/portforward/portforward.jar"
     rm -f "$prefix/lib/portforward/libportforward.so"
     [ -r target/libportforward.so ] && cp target/libportforward.so "$prefix/lib/portforward/libportforward.so"
+    rm -f "$prefix"/lib/portforward/libnetty_transport_native_epoll_*.so
+    cp target/libnetty_transport_native_epoll_*.so "$prefix/lib/portforward/" 2>/dev/null || true
     cp target/portforward.classlist "$prefix/lib/portforward/"
     mkdir -p "$prefix/share/man/man1"
     cp target/portforward.1 "$prefix/share/man/man1/portforward.1"

@@ -10,9 +10,16 @@ import java.util.logging.Logger;
 /**
  * What a log line says, as data: an event name ({@code link_close}) and its fields, carried as
  * the record's parameter beside the text line, so that {@code --log-format json} writes fields
- * and not a parse of the wording. Built only when the level is on.
+ * and not a parse of the wording. Built only when the level is on, and the fields only when a
+ * formatter asks for them: the text format never does, and building them (a map, boxed counts,
+ * formatted addresses) was a tenth of what a link allocated.
  */
-public record LogEvent(String name, Map<String, Object> fields) {
+public record LogEvent(String name, Supplier<Map<String, Object>> fieldSource) {
+
+    /** The event's fields, as of now: formatters ask while the record is being logged. */
+    public Map<String, Object> fields() {
+        return fieldSource.get();
+    }
 
     public static void log(Logger log, Level level, String event, Supplier<Map<String, Object>> fields,
             Supplier<String> text) {
@@ -20,7 +27,7 @@ public record LogEvent(String name, Map<String, Object> fields) {
             return;
         }
         LogRecord record = new LogRecord(level, text.get());
-        record.setParameters(new Object[] {new LogEvent(event, fields.get())});
+        record.setParameters(new Object[] {new LogEvent(event, fields)});
         record.setLoggerName(log.getName());
         log.log(record);
     }

@@ -14,10 +14,12 @@ import io.netty.channel.epoll.EpollIoOps;
  * epoll but keeps treating it as added, so the next interest change (resuming reads, or waiting
  * for EPOLLOUT on a full socket) fails with "epoll_ctl(..) failed: No such file or directory" and
  * kills the connection. An empty interest set is submitted as edge-triggered-only instead: the fd
- * stays registered and reports nothing but a one-off error or hang-up.
+ * stays registered and reports nothing but a one-off error or hang-up. It also drops a submit
+ * that repeats the interest set epoll holds (see {@link Guarded}): one system call per link.
  *
  * Written for Netty 4.2.18. EpollOpsGuardTest reproduces the defect without the guard, and fails
- * when a Netty upgrade adds a method to the wrapped interfaces that is not forwarded here.
+ * when a Netty upgrade adds a method to the wrapped interfaces that is not forwarded here;
+ * RepeatedOpsTest shows the repeated submit below the guard with and without it.
  */
 final class EpollOpsGuard implements IoHandlerFactory {
     private final IoHandlerFactory delegate;
@@ -74,8 +76,23 @@ final class EpollOpsGuard implements IoHandlerFactory {
         }
     }
 
-    /** Forwards every call, with an empty interest set submitted as EPOLLET alone. */
-    record Guarded(IoRegistration registration) implements IoRegistration {
+    /**
+     * Forwards every call, with an empty interest set submitted as EPOLLET alone, and without
+     * repeating the interest set epoll already holds: Netty 4.2.18 submits the channel's ops again
+     * once a connect completes (AbstractEpollUnsafe.fulfillConnectPromise), right after it cleared
+     * EPOLLOUT with a submit of the same set, an epoll_ctl(MOD) per dialled connection that changes
+     * nothing for a level-triggered fd. Edge-triggered sets are always passed on: re-submitting
+     * one re-arms its edge. Submits come from the channel's event loop, one at a time.
+     */
+    static final class Guarded implements IoRegistration {
+        private final IoRegistration registration;
+        /** The level-triggered set epoll holds for this fd, as last submitted with success; -1 if unknown. */
+        private long held = -1;
+
+        Guarded(IoRegistration registration) {
+            this.registration = registration;
+        }
+
         @Override
         public <T> T attachment() {
             return registration.attachment();
@@ -83,10 +100,16 @@ final class EpollOpsGuard implements IoHandlerFactory {
 
         @Override
         public long submit(IoOps ops) {
-            if (ops instanceof EpollIoOps epoll && epoll.value() == 0) {
-                return registration.submit(EpollIoOps.EPOLLET);
+            if (!(ops instanceof EpollIoOps epoll)) {
+                return registration.submit(ops);
             }
-            return registration.submit(ops);
+            EpollIoOps wanted = epoll.value() == 0 ? EpollIoOps.EPOLLET : epoll;
+            if (wanted.value() == held) {
+                return held;
+            }
+            long result = registration.submit(wanted);
+            held = result == wanted.value() && !wanted.contains(EpollIoOps.EPOLLET) ? result : -1;
+            return result;
         }
 
         @Override
