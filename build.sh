@@ -201,6 +201,8 @@ fi
 made=$(cat "$jsa.id" 2>/dev/null)
 note="class-data archive $jsa"
 if [ "$id" != "$made" ] && [ -r "$lib/portforward.classlist" ] && [ -w "$lib" ]; then
+    # A launcher stopped while it makes the archive leaves no half-made file behind.
+    for sig in HUP INT TERM; do trap 'rm -f "$jsa.$$"; trap - '$sig'; kill -'$sig' $$' $sig; done
     if "$java" $jvm_flags -Xshare:dump -XX:SharedClassListFile="$lib/portforward.classlist" \
             -XX:SharedArchiveFile="$jsa.$$" -cp "$jar" >/dev/null 2>&1 && mv -f "$jsa.$$" "$jsa"; then
         printf '%s\n' "$id" > "$jsa.id"
@@ -209,6 +211,7 @@ if [ "$id" != "$made" ] && [ -r "$lib/portforward.classlist" ] && [ -w "$lib" ];
     else
         rm -f "$jsa.$$"
     fi
+    trap - HUP INT TERM
 fi
 cds=""
 if [ "$id" = "$made" ]; then
