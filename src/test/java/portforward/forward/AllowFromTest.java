@@ -1,7 +1,7 @@
 package portforward.forward;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static portforward.support.Sockets.connectFrom;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -11,8 +11,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.Socket;
-import java.net.SocketException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Timeout;
@@ -35,32 +33,6 @@ import portforward.transport.Transport;
 @ExtendWith(LeakCheck.class)
 class AllowFromTest {
 
-    /** A client connected from {@code source} to {@code host}:{@code port}. */
-    static Socket from(String source, String host, int port) throws IOException {
-        Socket s = new Socket();
-        s.bind(new InetSocketAddress(InetAddress.getByName(source), 0));
-        s.connect(new InetSocketAddress(InetAddress.getByName(host), port), Sockets.READ_TIMEOUT_MS);
-        s.setSoTimeout(Sockets.READ_TIMEOUT_MS);
-        return s;
-    }
-
-    /** Sends a line and reads the echo; a refused client reads nothing but the end (or a reset). */
-    static boolean echoed(Socket s, String text) throws IOException {
-        byte[] sent = text.getBytes(StandardCharsets.UTF_8);
-        try {
-            s.getOutputStream().write(sent);
-            s.getOutputStream().flush();
-            byte[] back = s.getInputStream().readNBytes(sent.length);
-            if (back.length == 0) {
-                return false;
-            }
-            assertArrayEquals(sent, back);
-            return true;
-        } catch (SocketException reset) {
-            return false;
-        }
-    }
-
     @ParameterizedTest
     @MethodSource("portforward.support.Transports#all")
     void tcpLetsTheListedSourceThroughAndClosesTheRest(Transport transport) throws Exception {
@@ -68,12 +40,12 @@ class AllowFromTest {
                 TestRelay relay = TestRelay.start(transport, "--allow-from", "127.0.0.2/32", "tcp",
                         "listen:127.0.0.1:0", "conn:127.0.0.1:" + echo.port());
                 MetricsServer metrics = Scrape.serve("f", relay)) {
-            try (Socket stranger = from("127.0.0.1", "127.0.0.1", relay.port())) {
+            try (Socket stranger = connectFrom("127.0.0.1", "127.0.0.1", relay.port())) {
                 relay.await("a refusal", e -> e.refused(Refusal.NOT_ALLOWED) == 1);
-                assertEquals(false, echoed(stranger, "let me in"));
+                assertEquals(false, Sockets.echoed(stranger, "let me in"));
             }
-            try (Socket friend = from("127.0.0.2", "127.0.0.1", relay.port())) {
-                assertEquals(true, echoed(friend, "hello from 127.0.0.2"));
+            try (Socket friend = connectFrom("127.0.0.2", "127.0.0.1", relay.port())) {
+                assertEquals(true, Sockets.echoed(friend, "hello from 127.0.0.2"));
             }
             assertEquals(1, relay.events().refused(Refusal.NOT_ALLOWED));
             assertEquals(1, relay.events().linksOpened(), "only the listed source became a link");
@@ -90,14 +62,14 @@ class AllowFromTest {
                 TestRelay relay = TestRelay.start(transport, "--allow-from", "10.0.0.0/8,127.0.0.2", "tcp",
                         "listen:127.0.0.1:0", "conn:127.0.0.1:" + target.port())) {
             for (int i = 0; i < 50; i++) {
-                try (Socket stranger = from("127.0.0." + (3 + i), "127.0.0.1", relay.port())) {
-                    assertEquals(false, echoed(stranger, "x"));
+                try (Socket stranger = connectFrom("127.0.0." + (3 + i), "127.0.0.1", relay.port())) {
+                    assertEquals(false, Sockets.echoed(stranger, "x"));
                 }
             }
             relay.await("50 refusals", e -> e.refused(Refusal.NOT_ALLOWED) == 50);
             assertEquals(0, relay.events().linksOpened());
             assertEquals(0, relay.events().connectFailures());
-            try (Socket friend = from("127.0.0.2", "127.0.0.1", relay.port())) {
+            try (Socket friend = connectFrom("127.0.0.2", "127.0.0.1", relay.port())) {
                 relay.await("the friend's link", e -> e.linksOpened() == 1);
                 assertEquals("127.0.0.1", target.next().getInetAddress().getHostAddress(),
                         "the target's first connection is the friend's: no stranger was dialled through");
@@ -114,15 +86,15 @@ class AllowFromTest {
                         "listen:[::]:0", "conn:127.0.0.1:" + echo.port());
                 TestRelay v4only = TestRelay.start(transport, "--allow-from", "0.0.0.0/0", "tcp",
                         "listen:[::]:0", "conn:127.0.0.1:" + echo.port())) {
-            try (Socket v4 = from("127.0.0.1", "127.0.0.1", v6only.port());
-                    Socket v6 = from("::1", "::1", v6only.port())) {
-                assertEquals(false, echoed(v4, "v4 to a v6-only list"));
-                assertEquals(true, echoed(v6, "v6 to a v6-only list"));
+            try (Socket v4 = connectFrom("127.0.0.1", "127.0.0.1", v6only.port());
+                    Socket v6 = connectFrom("::1", "::1", v6only.port())) {
+                assertEquals(false, Sockets.echoed(v4, "v4 to a v6-only list"));
+                assertEquals(true, Sockets.echoed(v6, "v6 to a v6-only list"));
             }
-            try (Socket v4 = from("127.0.0.1", "127.0.0.1", v4only.port());
-                    Socket v6 = from("::1", "::1", v4only.port())) {
-                assertEquals(true, echoed(v4, "v4 to a v4-only list"));
-                assertEquals(false, echoed(v6, "v6 to a v4-only list"));
+            try (Socket v4 = connectFrom("127.0.0.1", "127.0.0.1", v4only.port());
+                    Socket v6 = connectFrom("::1", "::1", v4only.port())) {
+                assertEquals(true, Sockets.echoed(v4, "v4 to a v4-only list"));
+                assertEquals(false, Sockets.echoed(v6, "v6 to a v4-only list"));
             }
             v6only.await("the v4 client refused", e -> e.refused(Refusal.NOT_ALLOWED) == 1);
             v4only.await("the v6 client refused", e -> e.refused(Refusal.NOT_ALLOWED) == 1);

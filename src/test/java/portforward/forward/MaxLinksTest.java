@@ -34,7 +34,7 @@ class MaxLinksTest {
             relay.await("17 refusals", e -> e.refused(Refusal.MAX_LINKS) == 17);
             List<Socket> served = new ArrayList<>();
             for (Socket c : clients) {
-                if (AllowFromTest.echoed(c, "still there?")) {
+                if (Sockets.echoed(c, "still there?")) {
                     served.add(c);
                 }
             }
@@ -46,7 +46,7 @@ class MaxLinksTest {
             served.get(0).close();
             relay.await("its place given back", e -> e.limitedOpen() == 2);
             try (Socket next = Sockets.connect(relay.port())) {
-                assertEquals(true, AllowFromTest.echoed(next, "my turn"));
+                assertEquals(true, Sockets.echoed(next, "my turn"));
             }
         } finally {
             for (Socket c : clients) {
