@@ -369,8 +369,7 @@ public final class CommandLine {
         LayerChecks.proxyProtocol(protocol, first, second);
         Optional<Secret> secret = secret(options, env, first, second, fileSecret);
         Access access = new Access(options.valuesOf(allowFrom).stream().reduce(Allowlist::and),
-                options.has(maxLinks) ? options.valueOf(maxLinks) : 0,
-                options.has(rateLimit) ? options.valueOf(rateLimit) : 0);
+                last(options, maxLinks, 0), last(options, rateLimit, 0L));
         RelaySpec spec = new RelaySpec(protocol, first, second,
                 options.valueOf(connectTimeout).duration(), options.valueOf(pairTimeout).duration(),
                 options.valueOf(pool), options.valueOf(udpTimeout).duration(), options.valueOf(maxSessions),
@@ -381,6 +380,12 @@ public final class CommandLine {
                 : options.has(quiet) ? LogSetup.Verbosity.QUIET : LogSetup.Verbosity.NORMAL;
         return new Parsed(false, false, spec, verbosity, transportName, Optional.ofNullable(options.valueOf(metrics)),
                 Optional.empty(), logFormat(options));
+    }
+
+    /** The value given last: a forward's own line in a --config file overrides a line of defaults above it. */
+    private static <T> T last(OptionSet options, OptionSpec<T> spec, T none) {
+        List<T> values = options.valuesOf(spec);
+        return values.isEmpty() ? none : values.get(values.size() - 1);
     }
 
     /**
