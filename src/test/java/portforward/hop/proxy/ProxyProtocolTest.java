@@ -37,6 +37,16 @@ class ProxyProtocolTest {
         }
     }
 
+    /** Through {@code relayPort}, the target is told the client at 127.0.0.2 and its port, and gets its bytes. */
+    static ProxyHeaders assertClientSeen(int relayPort, TcpServer target, String text) throws Exception {
+        int[] port = new int[1];
+        ProxyHeaders got = through(relayPort, target, text, port);
+        assertEquals("127.0.0.2", got.source());
+        assertEquals(port[0], got.sourcePort());
+        assertEquals(text, got.after());
+        return got;
+    }
+
     @ParameterizedTest
     @MethodSource("portforward.support.Transports#all")
     void connPp1AndPp2SendTheClientBeforeItsFirstByte(Transport transport) throws Exception {
@@ -94,12 +104,8 @@ class ProxyProtocolTest {
                         "conn+s:127.0.0.1:" + relay.port(1), "conn+pp2:127.0.0.1:" + target.port())) {
             agent.await("the agent's pool", e -> e.agentPooled() > 0);
             for (int i = 0; i < 3; i++) { // kept connections carry each link's own client
-                int[] port = new int[1];
-                ProxyHeaders got = through(relay.port(0), target, "via the agent " + i, port);
-                assertEquals("127.0.0.2", got.source());
-                assertEquals(port[0], got.sourcePort());
+                ProxyHeaders got = assertClientSeen(relay.port(0), target, "via the agent " + i);
                 assertEquals(target.port(), got.destinationPort(), "the relay's address does not travel: the target's own");
-                assertEquals("via the agent " + i, got.after());
             }
         }
     }
@@ -114,12 +120,7 @@ class ProxyProtocolTest {
                 TestRelay near = TestRelay.start(transport, "--secret-file", key, "tcp", "listen:127.0.0.1:0",
                         "conn+s:127.0.0.1:" + far.port())) {
             for (int i = 0; i < 3; i++) {
-                int[] port = new int[1];
-                ProxyHeaders got = through(near.port(), target, "over the hop " + i, port);
-                assertEquals(HAProxyProtocolVersion.V1, got.version());
-                assertEquals("127.0.0.2", got.source());
-                assertEquals(port[0], got.sourcePort());
-                assertEquals("over the hop " + i, got.after());
+                assertEquals(HAProxyProtocolVersion.V1, assertClientSeen(near.port(), target, "over the hop " + i).version());
             }
         }
     }
