@@ -1,6 +1,7 @@
 package portforward.forward;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static portforward.support.Sockets.connectFrom;
 
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.Socket;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Timeout;
@@ -21,6 +23,7 @@ import portforward.forward.RelayStats.Drop;
 import portforward.forward.RelayStats.Refusal;
 import portforward.metrics.MetricsServer;
 import portforward.support.LeakCheck;
+import portforward.support.LogCapture;
 import portforward.support.Scrape;
 import portforward.support.Sockets;
 import portforward.support.TcpServer;
@@ -74,6 +77,25 @@ class AllowFromTest {
                 assertEquals("127.0.0.1", target.next().getInetAddress().getHostAddress(),
                         "the target's first connection is the friend's: no stranger was dialled through");
             }
+        }
+    }
+
+    /** The log line is the feature here: a flood from one source costs one line per 10 s, not one per connection. */
+    @ParameterizedTest
+    @MethodSource("portforward.support.Transports#all")
+    void aFloodFromOneSourceIsLoggedOnce(Transport transport) throws Exception {
+        try (LogCapture log = new LogCapture();
+                TestRelay relay = TestRelay.start(transport, "--allow-from", "127.0.0.2", "tcp", "listen:127.0.0.1:0",
+                        "conn:127.0.0.1:9")) {
+            for (int i = 0; i < 20; i++) {
+                connectFrom("127.0.0.3", "127.0.0.1", relay.port()).close();
+            }
+            connectFrom("127.0.0.4", "127.0.0.1", relay.port()).close();
+            relay.await("21 refusals", e -> e.refused(Refusal.NOT_ALLOWED) == 21);
+            List<String> refused = log.lines().stream().filter(l -> l.contains("refused 127.0.0.")).toList();
+            assertEquals(2, refused.size(), "one line per source: " + refused);
+            assertTrue(refused.get(0).contains("refused 127.0.0.3 on tcp 127.0.0.1:" + relay.port()
+                    + " (not in --allow-from 127.0.0.2)"), refused.get(0));
         }
     }
 
