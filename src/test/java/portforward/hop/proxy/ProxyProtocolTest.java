@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import portforward.forward.RelayStats.Refusal;
 import portforward.support.LeakCheck;
 import portforward.support.SecretFile;
+import portforward.support.Sockets;
 import portforward.support.TcpServer;
 import portforward.support.TestRelay;
 import portforward.transport.Transport;
@@ -85,9 +86,9 @@ class ProxyProtocolTest {
             assertEquals("through two", got.after());
 
             try (Socket stranger = connectFrom("127.0.0.3", "127.0.0.1", balancer.port())) {
-                stranger.getOutputStream().write("let me in".getBytes(StandardCharsets.UTF_8));
+                // Its end or a reset, as the balancer carries the inner relay's close: either way no byte.
+                assertEquals(false, Sockets.echoed(stranger, "let me in"));
                 inner.await("the stranger refused by its header's address", e -> e.refused(Refusal.NOT_ALLOWED) == 1);
-                assertEquals(-1, stranger.getInputStream().read());
             }
             assertEquals(1, inner.events().linksOpened());
         }
