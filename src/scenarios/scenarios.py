@@ -274,6 +274,24 @@ def service(lab):
     return "two forwards from one file served and scraped; SIGHUP removed one, added one, left one untouched"
 
 
+def access(lab):
+    lab.build({"client": 10, "stranger": 30, "gateway": 1, "server": 20},
+              [("client", "gateway", 11), ("stranger", "gateway", 13), ("gateway", "server", 12)])
+    lab.run_block("server", "config")
+    haproxy = lab.start_block("server")
+    lab.wait_listening("server", "tcp", 8000, haproxy)
+    gateway = lab.start_block("gateway")
+    for port in (8888, 9100):
+        lab.wait_listening("gateway", "tcp", port, gateway)
+    lab.assert_blocked("client", "10.200.12.20", 8000)
+    lab.assert_blocked("stranger", "10.200.12.20", 8000)
+    lab.run_block("client")
+    lab.run_block("stranger")
+    lab.run_block("server", "metrics")
+    return "the office's client reached haproxy, which read its address from conn+pp1's header; " \
+           "the stranger outside --allow-from was closed at once and counted"
+
+
 ALL = [("forward", forward), ("restricted", restricted), ("cascade", cascade), ("udp-forward", udp_forward),
        ("udp-reverse", udp_reverse), ("resilience", resilience), ("pivot", pivot), ("secure", secure),
-       ("socks", socks), ("service", service)]
+       ("socks", socks), ("service", service), ("access", access)]

@@ -20,6 +20,7 @@ import joptsimple.OptionParser;
 import joptsimple.OptionSet;
 import joptsimple.OptionSpec;
 import joptsimple.ValueConversionException;
+import portforward.endpoint.Access;
 import portforward.endpoint.BadInputException;
 import portforward.endpoint.Defaults;
 import portforward.endpoint.Endpoint;
@@ -55,7 +56,9 @@ public final class CommandLine {
             Arguments:
               PROTO   tcp | udp
               SOCK    METHOD:HOST:PORT, or socks as SOCK2 (a SOCKS4/4a/5 server: each client names its target)
-              METHOD  listen | conn, either followed by +s (the secure hop, needs the same secret on both ends)
+              METHOD  listen | conn, either followed by +s (the secure hop, needs the same secret on both ends);
+                      listen+pp: each client starts with a PROXY protocol header (v1 or v2), as from haproxy;
+                      conn+pp1, conn+pp2: send the target a PROXY v1 or v2 header naming the client
               HOST    IPv4 address, host name, [IPv6] or [IPv6%zone]; listen also takes 0.0.0.0 and [::]
               PORT    1..65535; listen may take 0 (any free port; the bound port is logged)
 
@@ -140,7 +143,19 @@ public final class CommandLine {
             .withRequiredArg().withValuesConvertedBy(new joptsimple.util.PathConverter()).describedAs("FILE");
     private final OptionSpec<Allowlist> allow = parser.accepts("allow",
                     "socks: the only destinations clients may reach, as CIDR[:PORT|:LOW-HIGH],... (IPv6 with ports in [])")
-            .withRequiredArg().withValuesConvertedBy(new AllowConverter());
+            .withRequiredArg().withValuesConvertedBy(AllowConverter.DESTINATIONS);
+    private final OptionSpec<Allowlist> allowFrom = parser.accepts("allow-from",
+                    "the only client sources the listeners accept, as CIDR,... (IPv4 or IPv6); others are closed"
+                    + " (tcp) or dropped (udp) at once, and counted")
+            .withRequiredArg().withValuesConvertedBy(AllowConverter.SOURCES);
+    private final OptionSpec<Integer> maxLinks = parser.accepts("max-links",
+                    "tcp: most connections open at once on each listener; new ones beyond it are closed at once"
+                    + " and counted")
+            .withRequiredArg().withValuesConvertedBy(new Count("max-links", 1, 1 << 24));
+    private final OptionSpec<Long> rateLimit = parser.accepts("rate-limit",
+                    "tcp: bytes per second each way for all links of the forward together (512K, 10M); senders"
+                    + " are slowed, nothing is dropped; a limited forward does not splice")
+            .withRequiredArg().withValuesConvertedBy(new Rate());
     private final OptionSpec<String> transport = parser.accepts("transport",
                     "auto (epoll where available, else nio), epoll or nio")
             .withRequiredArg().describedAs("NAME").defaultsTo("auto");
@@ -161,7 +176,10 @@ public final class CommandLine {
             pool, List.of("tcp conn-conn", "udp conn-conn"),
             udpTimeout, List.of("udp listen-conn", "udp listen-listen", "udp conn-conn"),
             maxSessions, List.of("udp listen-conn", "udp listen-listen", "udp conn-conn"),
-            heartbeat, List.of("tcp listen-conn", "tcp listen-listen", "tcp conn-conn"));
+            heartbeat, List.of("tcp listen-conn", "tcp listen-listen", "tcp conn-conn"),
+            allowFrom, List.of("tcp listen-conn", "tcp listen-listen", "udp listen-conn", "udp listen-listen"),
+            maxLinks, List.of("tcp listen-conn", "tcp listen-listen"),
+            rateLimit, List.of("tcp listen-conn", "tcp listen-listen", "tcp conn-conn"));
 
     public Parsed parse(String... args) throws BadInputException {
         return parse(System.getenv(), args);
@@ -323,7 +341,7 @@ public final class CommandLine {
                         + String.join(" ", words) + "' in " + options.valueOf(config) + " as a line of its own");
             }
             for (OptionSpec<?> forwardOnly : List.of(connectTimeout, pairTimeout, pool, udpTimeout, maxSessions,
-                    heartbeat, socksAuth, allow)) {
+                    heartbeat, socksAuth, allow, allowFrom, maxLinks, rateLimit)) {
                 if (options.has(forwardOnly)) {
                     throw new BadInputException(dashed(forwardOnly) + " is an option of a forward: with --config,"
                             + " write it in " + options.valueOf(config));
@@ -348,17 +366,26 @@ public final class CommandLine {
             throw new BadInputException("'" + (first.isSecure() ? first : second) + "': the secure hop carries tcp only"
                     + " for now (udp over +s is not built yet)");
         }
+        LayerChecks.proxyProtocol(protocol, first, second);
         Optional<Secret> secret = secret(options, env, first, second, fileSecret);
+        Access access = new Access(options.valuesOf(allowFrom).stream().reduce(Allowlist::and),
+                last(options, maxLinks, 0), last(options, rateLimit, 0L));
         RelaySpec spec = new RelaySpec(protocol, first, second,
                 options.valueOf(connectTimeout).duration(), options.valueOf(pairTimeout).duration(),
                 options.valueOf(pool), options.valueOf(udpTimeout).duration(), options.valueOf(maxSessions),
-                secret, options.valueOf(heartbeat).duration(), socks(options, own, protocol, first, second));
+                secret, options.valueOf(heartbeat).duration(), socks(options, own, protocol, first, second), access);
         checkScopes(own, spec);
         SpecChecks.noLoop(spec);
         LogSetup.Verbosity verbosity = options.has(verbose) ? LogSetup.Verbosity.VERBOSE
                 : options.has(quiet) ? LogSetup.Verbosity.QUIET : LogSetup.Verbosity.NORMAL;
         return new Parsed(false, false, spec, verbosity, transportName, Optional.ofNullable(options.valueOf(metrics)),
                 Optional.empty(), logFormat(options));
+    }
+
+    /** The value given last: a forward's own line in a --config file overrides a line of defaults above it. */
+    private static <T> T last(OptionSet options, OptionSpec<T> spec, T none) {
+        List<T> values = options.valuesOf(spec);
+        return values.isEmpty() ? none : values.get(values.size() - 1);
     }
 
     /**

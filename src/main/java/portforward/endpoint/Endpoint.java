@@ -53,7 +53,7 @@ public record Endpoint(Role role, String host, int port, Set<Layer> layers) {
         for (int i = 1; i < words.length; i++) {
             String word = words[i];
             Layer layer = Layer.parse(word).orElseThrow(() -> new BadInputException(
-                    "unknown layer '+" + word + "' in '" + text + "' (use +s for the secure hop)"));
+                    "unknown layer '+" + word + "' in '" + text + "' (use +s for the secure hop, listen+pp or conn+pp1/conn+pp2 for the PROXY protocol)"));
             if (!layers.add(layer)) {
                 throw new BadInputException("layer '+" + word + "' given twice in '" + text + "'");
             }
@@ -164,6 +164,16 @@ public record Endpoint(Role role, String host, int port, Set<Layer> layers) {
     /** Whether each link's target is the one its SOCKS client asks for ({@code socks}). */
     public boolean isSocks() {
         return layers.contains(Layer.SOCKS);
+    }
+
+    /** {@code listen+pp}: connections start with a PROXY protocol header naming the real client. */
+    public boolean readsProxyHeader() {
+        return layers.contains(Layer.PROXY_IN);
+    }
+
+    /** {@code conn+pp1} or {@code conn+pp2}: the target is sent a PROXY protocol header first. */
+    public boolean sendsProxyHeader() {
+        return layers.contains(Layer.PROXY_V1) || layers.contains(Layer.PROXY_V2);
     }
 
     /** Resolves the host now; for a literal address this never touches DNS. */

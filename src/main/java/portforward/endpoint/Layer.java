@@ -11,7 +11,13 @@ public enum Layer {
     /** The secure hop: an authenticated, encrypted link to another portforward holding the same secret. */
     SECURE("s", "secure"),
     /** A SOCKS server: each link's target is the one its client asks for. Written alone, never as a suffix. */
-    SOCKS("socks", "socks");
+    SOCKS("socks", "socks"),
+    /** {@code listen+pp}: each connection starts with a PROXY protocol header (v1 or v2) from a load balancer. */
+    PROXY_IN("pp", "pp"),
+    /** {@code conn+pp1}: a PROXY protocol v1 (text) header with the client's address goes first to the target. */
+    PROXY_V1("pp1", "pp1"),
+    /** {@code conn+pp2}: as {@link #PROXY_V1}, in v2 (binary). */
+    PROXY_V2("pp2", "pp2");
 
     private final String shortWord;
     private final String longWord;

@@ -29,6 +29,8 @@ public final class RelayContext {
     private final RelayStats events = new RelayStats();
     private final Optional<String> name;
     private final Map<String, Logger> loggers = new ConcurrentHashMap<>();
+    private final AllowedSources sources;
+    private final Optional<RateLimit> rateLimit;
 
     public RelayContext(RelaySpec spec, Transport transport, EventLoopGroup group) {
         this(spec, transport, group, Optional.empty());
@@ -40,6 +42,19 @@ public final class RelayContext {
         this.transport = transport;
         this.group = group;
         this.name = name;
+        this.sources = AllowedSources.of(this);
+        this.rateLimit = spec.access().rateLimited()
+                ? Optional.of(new RateLimit(group.next(), spec.access().rateLimit())) : Optional.empty();
+    }
+
+    /** The sources this forward's listeners accept (--allow-from). */
+    public AllowedSources sources() {
+        return sources;
+    }
+
+    /** The cap on this forward's links (--rate-limit), if it has one. */
+    public Optional<RateLimit> rateLimit() {
+        return rateLimit;
     }
 
     /** {@code base} itself for the one forward of a command line; for a named forward, one that names it. */
@@ -90,6 +105,7 @@ public final class RelayContext {
      */
     public ChannelGroupFuture closeLinks() {
         stopping.set(true);
+        rateLimit.ifPresent(RateLimit::release);
         return linkChannels.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(
                 (ChannelGroupFutureListener) written -> linkChannels.close());
     }

@@ -23,7 +23,14 @@ public final class RelayStats {
     public enum SessionEnd { IDLE, TARGET_FAILED, SOCKET_CLOSED, SHUTDOWN }
 
     /** Why a datagram was dropped. */
-    public enum Drop { KNOCK, TABLE_FULL, HOLD_FULL, BACKLOGGED, UNDELIVERED }
+    public enum Drop { KNOCK, TABLE_FULL, HOLD_FULL, BACKLOGGED, UNDELIVERED, NOT_ALLOWED }
+
+    /**
+     * Why an accepted TCP connection was closed before it became a link: its source is not in
+     * --allow-from, its listener had --max-links open, or (listen+pp) its PROXY header was
+     * missing, malformed or cut short.
+     */
+    public enum Refusal { NOT_ALLOWED, MAX_LINKS, BAD_PROXY_HEADER }
 
     /** Why a connection or session stopped waiting for a partner without being paired. */
     public enum Unpaired { CLIENT_LEFT, NO_PARTNER, SHUTDOWN }
@@ -40,6 +47,8 @@ public final class RelayStats {
     private final LongAdder waitingPaired = new LongAdder();
     private final Counts<Unpaired> unpaired = new Counts<>(Unpaired.class);
     private final LongAdder agentPooled = new LongAdder();
+    private final Counts<Refusal> refused = new Counts<>(Refusal.class);
+    private final LongAdder limitedOpen = new LongAdder();
     private final LongAdder handshakesOk = new LongAdder();
     private final LongAdder handshakesFailed = new LongAdder();
     private final AtomicInteger waiters = new AtomicInteger();
@@ -77,6 +86,27 @@ public final class RelayStats {
         bytesToClient.add(toClient);
         sessionsClosed.add(why, 1);
         changed();
+    }
+
+    /** An accepted connection was closed before it became a link. */
+    public void refuse(Refusal why) {
+        refused.add(why, 1);
+        changed();
+    }
+
+    public long refused(Refusal why) {
+        return refused.get(why);
+    }
+
+    /** A connection took ({@code +1}) or gave back ({@code -1}) a place under --max-links. */
+    public void limitedOpen(int change) {
+        limitedOpen.add(change);
+        changed();
+    }
+
+    /** Connections holding a place under --max-links now, on all the forward's listeners. */
+    public long limitedOpen() {
+        return limitedOpen.sum();
     }
 
     public void dropped(Drop why, long datagrams) {
@@ -248,7 +278,7 @@ public final class RelayStats {
         return "links " + linksOpened() + " opened, closed " + linksClosed + ", bytes " + bytesToTarget()
                 + " to target, " + bytesToClient() + " to client; connect failures " + connectFailures()
                 + "; sessions " + sessionsOpened() + " opened, closed " + sessionsClosed + "; dropped " + dropped
-                + "; waiting " + unpairedWaiting() + ", unpaired " + unpaired + "; pooled " + agentPooled();
+                + "; refused " + refused + "; waiting " + unpairedWaiting() + ", unpaired " + unpaired + "; pooled " + agentPooled();
     }
 
     /** One counter per reason. */

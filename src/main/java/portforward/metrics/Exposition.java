@@ -5,6 +5,7 @@ import java.util.function.ToLongFunction;
 import portforward.forward.RelayStats;
 import portforward.forward.RelayStats.Drop;
 import portforward.forward.RelayStats.LinkEnd;
+import portforward.forward.RelayStats.Refusal;
 import portforward.forward.RelayStats.SessionEnd;
 import portforward.hop.secure.Strangers;
 
@@ -47,6 +48,11 @@ final class Exposition {
         e.header("portforward_datagrams_dropped_total", "counter", "Datagrams dropped, by why");
         for (Drop why : Drop.values()) {
             e.samples("portforward_datagrams_dropped_total", "reason", why.name().toLowerCase(), s -> s.dropped(why));
+        }
+        e.header("portforward_connections_refused_total", "counter",
+                "TCP connections closed before they became links, by why (--allow-from, --max-links, listen+pp)");
+        for (Refusal why : Refusal.values()) {
+            e.samples("portforward_connections_refused_total", "reason", why.name().toLowerCase(), s -> s.refused(why));
         }
         e.family("portforward_unpaired_waiting", "gauge", "Relay: connections or UDP clients waiting for a partner",
                 RelayStats::unpairedWaiting);

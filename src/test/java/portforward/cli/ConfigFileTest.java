@@ -1,6 +1,7 @@
 package portforward.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,6 +55,35 @@ class ConfigFileTest {
                 + "--secret-file " + key + "\n");
         assertTrue(c.forwards().get(0).spec().secret().isEmpty());
         assertTrue(c.forwards().get(1).spec().secret().isPresent());
+    }
+
+    @Test
+    void accessOptionsArePerForwardAndAReloadTellsAChangedOne() throws Exception {
+        ConfigFile.Config before = parse("""
+                --max-links 50                                   # for the forwards below
+                web: tcp listen+pp:0.0.0.0:8080 conn+pp2:10.0.0.5:80 --allow-from 10.0.0.0/8
+                dns: udp listen:0.0.0.0:53 conn:10.0.0.53:53 --allow-from 192.0.2.0/24,fd00::/8
+                db: tcp listen:0.0.0.0:5432 conn:10.0.0.6:5432 --rate-limit 10M --max-links 5
+                """);
+        ConfigFile.Forward web = before.forwards().get(0);
+        assertEquals(50, web.spec().access().maxLinks());
+        assertEquals("10.0.0.0/8", web.spec().access().allowFrom().orElseThrow().toString());
+        assertTrue(before.forwards().get(1).spec().access().allowFrom().isPresent(), "a line of defaults for tcp does not stop a udp forward");
+        assertEquals(5, before.forwards().get(2).spec().access().maxLinks());
+        assertEquals(10 << 20, before.forwards().get(2).spec().access().rateLimit());
+
+        ConfigFile.Config same = parse("--max-links 50\n"
+                + "web: tcp listen+pp:0.0.0.0:8080 conn+pp2:10.0.0.5:80 --allow-from 10.0.0.0/8\n");
+        ConfigFile.Config wider = parse("--max-links 50\n"
+                + "web: tcp listen+pp:0.0.0.0:8080 conn+pp2:10.0.0.5:80 --allow-from 10.0.0.0/7\n");
+        ConfigFile.Config fewer = parse("--max-links 40\n"
+                + "web: tcp listen+pp:0.0.0.0:8080 conn+pp2:10.0.0.5:80 --allow-from 10.0.0.0/8\n");
+        assertTrue(same.forwards().get(0).sameAs(web));
+        assertFalse(wider.forwards().get(0).sameAs(web), "a changed --allow-from restarts the forward");
+        assertFalse(fewer.forwards().get(0).sameAs(web), "a changed --max-links restarts the forward");
+        assertTrue(errors("tcp listen:0.0.0.0:1 conn:10.0.0.5:2 --max-links 0\n").get(0)
+                .startsWith("pf.conf:1: --max-links 0 out of range"));
+        assertTrue(errors("udp listen:0.0.0.0:1 conn+pp2:10.0.0.5:2\n").get(0).contains("the PROXY protocol is for tcp"));
     }
 
     @Test

@@ -70,7 +70,7 @@ class SecretOptionsTest {
                 + " tcp listen:127.0.0.1:0 conn:127.0.0.1:1").split(" "));
         expect("the secure hop carries tcp only", ("--secret-file " + SecretFile.create()
                 + " udp listen+s:127.0.0.1:0 conn:127.0.0.1:1").split(" "));
-        expect("unknown layer '+x' in 'listen+x:127.0.0.1:0' (use +s for the secure hop)",
+        expect("unknown layer '+x' in 'listen+x:127.0.0.1:0' (use +s for the secure hop, listen+pp or conn+pp1/conn+pp2 for the PROXY protocol)",
                 "tcp listen+x:127.0.0.1:0 conn:127.0.0.1:1".split(" "));
     }
 

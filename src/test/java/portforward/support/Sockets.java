@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -24,6 +25,35 @@ public final class Sockets {
         s.connect(new InetSocketAddress(host, port), READ_TIMEOUT_MS);
         s.setSoTimeout(READ_TIMEOUT_MS);
         return s;
+    }
+
+    /** A client connected from {@code source} (127.0.0.2, ::1) to {@code host}:{@code port}. */
+    public static Socket connectFrom(String source, String host, int port) throws IOException {
+        Socket s = new Socket();
+        s.bind(new InetSocketAddress(InetAddress.getByName(source), 0));
+        s.connect(new InetSocketAddress(InetAddress.getByName(host), port), READ_TIMEOUT_MS);
+        s.setSoTimeout(READ_TIMEOUT_MS);
+        return s;
+    }
+
+    /**
+     * Sends {@code text} and reads its echo: true if it came back whole, false if the connection
+     * ended or was reset instead (a refused client).
+     */
+    public static boolean echoed(Socket s, String text) throws IOException {
+        byte[] sent = text.getBytes(StandardCharsets.UTF_8);
+        try {
+            s.getOutputStream().write(sent);
+            s.getOutputStream().flush();
+            byte[] back = s.getInputStream().readNBytes(sent.length);
+            if (back.length == 0) {
+                return false;
+            }
+            assertArrayEquals(sent, back);
+            return true;
+        } catch (SocketException reset) {
+            return false;
+        }
     }
 
     public static Socket connect(int port) throws IOException {

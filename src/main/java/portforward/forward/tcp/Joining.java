@@ -4,7 +4,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.FutureListener;
-import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -12,6 +11,8 @@ import java.util.logging.Logger;
 import portforward.endpoint.Endpoint;
 import portforward.forward.RelayContext;
 import portforward.forward.Show;
+import portforward.hop.ClientAddress;
+import portforward.hop.proxy.ProxyHeaderWriter;
 import portforward.hop.socks.SocksLayer;
 import portforward.hop.socks.SocksRequest;
 import portforward.hop.socks.UdpAssociation;
@@ -88,6 +89,9 @@ interface Joining {
                 dialed.getNow().close();
             } else {
                 Channel out = dialed.getNow();
+                if (target.sendsProxyHeader()) {
+                    ProxyHeaderWriter.write(out, target, ClientAddress.of(in));
+                }
                 reached.accept((InetSocketAddress) out.localAddress());
                 Link.join(context, id, in, out, holder.release(holding), Holding.Held.NOTHING, via);
             }

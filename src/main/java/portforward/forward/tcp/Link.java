@@ -15,6 +15,7 @@ import portforward.forward.LogEvent;
 import portforward.forward.RelayContext;
 import portforward.forward.RelayStats.LinkEnd;
 import portforward.forward.Show;
+import portforward.hop.ClientAddress;
 import portforward.hop.secure.PeerResetException;
 import portforward.hop.secure.SecureHop;
 import portforward.transport.Resets;
@@ -52,7 +53,9 @@ final class Link {
         this.id = id;
         this.a = a;
         this.b = b;
-        this.spliceable = context.transport().canSplice(a, b) && !SecureHop.isOn(a) && !SecureHop.isOn(b);
+        // A rate-limited link is shaped in its pipeline, which spliced bytes would pass by.
+        this.spliceable = context.transport().canSplice(a, b) && !SecureHop.isOn(a) && !SecureHop.isOn(b)
+                && context.rateLimit().isEmpty();
     }
 
     /**
@@ -67,11 +70,10 @@ final class Link {
     static void join(RelayContext context, long id, Channel a, Channel b, Holding.Held fromA, Holding.Held fromB,
             String via) {
         Link link = new Link(context, id, a, b);
-        
         LogEvent.info(context.log(LOG), "link_open", () -> Map.of("link", id,
-                "client", Show.address(a.remoteAddress()), "target", Show.address(b.remoteAddress())),
-                () -> "link " + id + " open: " + Show.address(a.remoteAddress()) + " <-> "
-                + Show.address(b.remoteAddress()) + via);
+                "client", link.client(), "target", Show.address(b.remoteAddress())),
+                () -> "link " + id + " open: " + link.client() + " <-> " + Show.address(b.remoteAddress()) + via);
+        context.rateLimit().ifPresent(limit -> limit.apply(a, b));
         context.events().linkOpened();
         context.track(a);
         context.track(b);
@@ -81,6 +83,15 @@ final class Link {
         link.sendHeld(fromB, b, a);
         resume(a);
         resume(b);
+    }
+
+    /**
+     * The client's address: the one a PROXY header or an OPEN named, with the connection it came
+     * over when that differs ("198.51.100.7:40000 via 10.0.0.2:5000").
+     */
+    private String client() {
+        String client = Show.address(ClientAddress.of(a).client());
+        return ClientAddress.learned(a) ? client + " via " + Show.address(a.remoteAddress()) : client;
     }
 
     private void sendHeld(Holding.Held held, Channel from, Channel to) {
@@ -240,11 +251,11 @@ final class Link {
         }
         long nanos = System.nanoTime() - startNanos;
         LogEvent.info(context.log(LOG), "link_close", () -> Map.of("link", id,
-                "client", Show.address(a.remoteAddress()), "target", Show.address(b.remoteAddress()),
+                "client", client(), "target", Show.address(b.remoteAddress()),
                 "bytes_to_target", aToB, "bytes_to_client", bToA, "duration_s", nanos / 1e9, "reason", reason),
                 () -> "link " + id + " closed (" + reason + ") after " + Show.seconds(nanos) + ": "
                 + Show.exactBytes(aToB) + " to " + Show.address(b.remoteAddress()) + ", "
-                + Show.exactBytes(bToA) + " to " + Show.address(a.remoteAddress()));
+                + Show.exactBytes(bToA) + " to " + client());
         context.events().linkClosed(end, aToB, bToA); // a is the client's side, b the target's
     }
 

@@ -18,6 +18,7 @@ import portforward.forward.LogEvent;
 import portforward.forward.RelayContext;
 import portforward.forward.Show;
 import portforward.forward.StartException;
+import portforward.hop.ClientAddress;
 import portforward.hop.secure.HopReady;
 import portforward.hop.secure.Opened;
 import portforward.hop.secure.SecureHop;
@@ -43,7 +44,8 @@ public final class TcpListenConnect implements Forwarder {
         // A secure target is reached through the connections of earlier links where one is kept.
         if (target.isSecure()) {
             HopPool pool = new HopPool(context, target);
-            this.joining = Joining.to(context, target, !listen.isSecure(), in -> pool.take(in.eventLoop(), in.remoteAddress()));
+            this.joining = Joining.to(context, target, !listen.isSecure(), in -> pool.take(in.eventLoop(),
+                    ClientAddress.of(in).client()));
         } else {
             this.joining = Joining.to(context, target, !listen.isSecure());
         }

@@ -10,6 +10,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import portforward.endpoint.Endpoint;
 import portforward.forward.Listeners;
 import portforward.forward.RelayContext;
@@ -47,7 +48,9 @@ final class UdpSockets {
     static Channel bind(RelayContext context, Endpoint endpoint, EventLoop loop, ChannelHandler handler)
             throws StartException {
         InetSocketAddress address = Listeners.resolveListen(endpoint);
-        ChannelFuture bound = bootstrap(context, loop, LISTENER_SOCKET_BUFFER, handler, false)
+        Optional<ChannelHandler> filter = context.sources().restricted()
+                ? Optional.of(new SourceFilter(context)) : Optional.empty();
+        ChannelFuture bound = bootstrap(context, loop, LISTENER_SOCKET_BUFFER, handler, false, filter)
                 .channelFactory(context.transport().datagramFactory(address.getAddress()))
                 .bind(address).awaitUninterruptibly();
         if (!bound.isSuccess()) {
@@ -61,7 +64,7 @@ final class UdpSockets {
     static ChannelFuture connect(RelayContext context, EventLoop loop, Endpoint target, ChannelHandler handler) {
         Transport transport = context.transport();
         return context.events().countFailure(Targets.connect(bootstrap(context, loop, SESSION_SOCKET_BUFFER,
-                handler, true), target, transport::datagramFactory, transport.datagramChannel()));
+                handler, true, Optional.empty()), target, transport::datagramFactory, transport.datagramChannel()));
     }
 
     /**
@@ -69,8 +72,9 @@ final class UdpSockets {
      * are dropped and counted rather than queued without bound. A connected socket sends the
      * equal-sized datagrams of one flush as one segmented send where the transport can.
      */
+    /** {@code filter}: first in the pipeline, before a datagram it drops is copied (--allow-from). */
     private static Bootstrap bootstrap(RelayContext context, EventLoop loop, int socketBuffer, ChannelHandler handler,
-            boolean connected) {
+            boolean connected, Optional<ChannelHandler> filter) {
         Transport transport = context.transport();
         boolean segmented = connected && transport.canSegmentDatagrams();
         return transport.receiveDatagramBatches(new Bootstrap(), RECEIVE_BUFFER)
@@ -83,6 +87,7 @@ final class UdpSockets {
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        filter.ifPresent(ch.pipeline()::addLast);
                         ch.pipeline().addLast(new RightSized());
                         if (segmented) {
                             ch.pipeline().addLast(transport.newSegmentedSends());

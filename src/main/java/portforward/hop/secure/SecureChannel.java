@@ -11,6 +11,7 @@ import io.netty.util.concurrent.Promise;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.util.Optional;
+import portforward.hop.ClientAddress;
 import portforward.hop.noise.CipherState;
 
 /**
@@ -135,7 +136,11 @@ final class SecureChannel extends ChannelDuplexHandler {
                     ctx.write(records.seal(ctx.alloc(), Wire.PONG, plain.nioBuffer()));
                     ctx.flush();
                 }
-                case Wire.OPEN -> ctx.fireUserEventTriggered(new Opened(Wire.decodeOpen(plain.nioBuffer())));
+                case Wire.OPEN -> {
+                    Opened opened = new Opened(Wire.decodeOpen(plain.nioBuffer()));
+                    ClientAddress.opened(ctx.channel(), opened.client()); // conn+pp2 beyond writes it
+                    ctx.fireUserEventTriggered(opened);
+                }
                 case Wire.IDLE -> peerIdle();
                 case Wire.PONG, Wire.READY -> { }
                 default -> throw new HopException("unknown record type " + type);

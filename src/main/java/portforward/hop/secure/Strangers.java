@@ -1,18 +1,17 @@
 package portforward.hop.secure;
 
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Logger;
 import portforward.forward.LogEvent;
+import portforward.forward.SourceLog;
 
 /**
  * What a {@code listen+s} endpoint knows of peers that have not yet proved the secret: the
@@ -27,8 +26,6 @@ public final class Strangers {
     public static final Logger LOG = Logger.getLogger("portforward.hop");
     static final int PENDING_PER_SOURCE = 64;
     static final int PENDING_GLOBAL = 1024;
-    private static final long LOG_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
-    private static final int REMEMBERED_SOURCES = 4096;
 
     private final String listener;
     private final Logger log;
@@ -36,7 +33,7 @@ public final class Strangers {
     private final ConcurrentLinkedDeque<Pending> pending = new ConcurrentLinkedDeque<>();
     private final AtomicInteger pendingCount = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, AtomicInteger> pendingBySource = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<InetAddress, long[]> lastLogged = new ConcurrentHashMap<>();
+    private final SourceLog said = new SourceLog();
     private final LongAdder refused = new LongAdder();
     private final LongAdder accepted = new LongAdder();
 
@@ -132,30 +129,13 @@ public final class Strangers {
     /** Counts a refused peer and logs it, at most once per source per 10 s, with how many were not logged. */
     void refuse(SocketAddress peer, String why) {
         refused.increment();
-        InetAddress source = source(peer);
-        long now = System.nanoTime();
-        if (lastLogged.size() > REMEMBERED_SOURCES) {
-            lastLogged.clear();
-        }
-        long[] seen = lastLogged.computeIfAbsent(source, s -> new long[] {now - LOG_EVERY_NANOS, 0});
-        long quiet;
-        synchronized (seen) {
-            if (now - seen[0] < LOG_EVERY_NANOS) {
-                seen[1]++;
-                return;
-            }
-            seen[0] = now;
-            quiet = seen[1];
-            seen[1] = 0;
-        }
-        LogEvent.info(log, "handshake_failed", () -> Map.of("listener", listener, "client", source.getHostAddress(),
-                "reason", why, "not_logged_since", quiet),
+        said.refused(peer, (source, quiet) -> LogEvent.info(log, "handshake_failed", () -> Map.of("listener", listener,
+                "client", source.getHostAddress(), "reason", why, "not_logged_since", quiet),
                 () -> "secure hop " + listener + ": dropped a connection from " + source.getHostAddress() + " ("
-                        + why + ")" + (quiet > 0 ? "; " + quiet + " more from it since the last line" : ""));
+                        + why + ")" + (quiet > 0 ? "; " + quiet + " more from it since the last line" : "")));
     }
 
     private static InetAddress source(SocketAddress peer) {
-        return peer instanceof InetSocketAddress inet && inet.getAddress() != null ? inet.getAddress()
-                : InetAddress.getLoopbackAddress();
+        return SourceLog.source(peer);
     }
 }
