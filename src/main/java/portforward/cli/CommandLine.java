@@ -371,9 +371,9 @@ public final class CommandLine {
         Access access = new Access(options.valuesOf(allowFrom).stream().reduce(Allowlist::and),
                 last(options, maxLinks, 0), last(options, rateLimit, 0L));
         RelaySpec spec = new RelaySpec(protocol, first, second,
-                options.valueOf(connectTimeout).duration(), options.valueOf(pairTimeout).duration(),
-                options.valueOf(pool), options.valueOf(udpTimeout).duration(), options.valueOf(maxSessions),
-                secret, options.valueOf(heartbeat).duration(), socks(options, own, protocol, first, second), access);
+                last(options, connectTimeout).duration(), last(options, pairTimeout).duration(),
+                last(options, pool), last(options, udpTimeout).duration(), last(options, maxSessions),
+                secret, last(options, heartbeat).duration(), socks(options, own, protocol, first, second), access);
         checkScopes(own, spec);
         SpecChecks.noLoop(spec);
         LogSetup.Verbosity verbosity = options.has(verbose) ? LogSetup.Verbosity.VERBOSE
@@ -383,6 +383,16 @@ public final class CommandLine {
     }
 
     /** The value given last: a forward's own line in a --config file overrides a line of defaults above it. */
+    /**
+     * The value given last, else the option's default: a forward's own line in a --config file
+     * comes after the defaults lines above it and overrides them, as a repeated option does on
+     * the command line.
+     */
+    private static <T> T last(OptionSet options, OptionSpec<T> spec) {
+        List<T> values = options.valuesOf(spec);
+        return values.get(values.size() - 1);
+    }
+
     private static <T> T last(OptionSet options, OptionSpec<T> spec, T none) {
         List<T> values = options.valuesOf(spec);
         return values.isEmpty() ? none : values.get(values.size() - 1);
@@ -462,7 +472,7 @@ public final class CommandLine {
         }
         Optional<SocksUsers> users = Optional.empty();
         if (options.has(socksAuth)) {
-            Path file = options.valueOf(socksAuth);
+            Path file = last(options, socksAuth, null);
             String source = "--socks-auth file " + file;
             users = Optional.of(SocksUsers.parse(read(file, StandardCharsets.UTF_8, source, "write lines of user:password"), source));
         }

@@ -47,6 +47,20 @@ class ConfigFileTest {
     }
 
     @Test
+    void aForwardsOwnOptionOverridesADefaultAboveIt() throws Exception {
+        ConfigFile.Config c = parse("""
+                --connect-timeout 3 --udp-timeout 30 --max-sessions 100
+                web: tcp listen:0.0.0.0:8080 conn:10.0.0.5:80 --connect-timeout 7
+                dns: udp listen:0.0.0.0:53 conn:10.0.0.53:53 --udp-timeout 5 --max-sessions 9
+                tcp listen:0.0.0.0:8081 conn:10.0.0.5:81
+                """);
+        assertEquals(Duration.ofSeconds(7), c.forwards().get(0).spec().connectTimeout());
+        assertEquals(Duration.ofSeconds(5), c.forwards().get(1).spec().udpTimeout());
+        assertEquals(9, c.forwards().get(1).spec().maxSessions());
+        assertEquals(Duration.ofSeconds(3), c.forwards().get(2).spec().connectTimeout(), "the default still applies");
+    }
+
+    @Test
     void aSecretFileAnywhereServesEverySecureForwardAndNoPlainOne(@TempDir Path dir) throws Exception {
         Path key = dir.resolve("hop.key");
         Files.writeString(key, Secret.generate().keygenLine() + "\n");
