@@ -135,6 +135,13 @@ public final class CommandLine {
     private final OptionSpec<Seconds> heartbeat = parser.accepts("heartbeat",
                     "+s endpoints: an idle secure hop sends a heartbeat every SEC seconds (with jitter); three missed close it")
             .withRequiredArg().withValuesConvertedBy(Seconds.CONVERTER).defaultsTo(Seconds.of(Defaults.HEARTBEAT));
+    private final OptionSpec<Seconds> rekey = parser.accepts("rekey",
+                    "udp over +s: renew the hop's keys every SEC seconds")
+            .withRequiredArg().withValuesConvertedBy(Seconds.CONVERTER).defaultsTo(Seconds.of(Defaults.REKEY));
+    private final OptionSpec<Long> rekeyDatagrams = parser.accepts("rekey-datagrams",
+                    "udp over +s: renew the hop's keys after N datagrams either way (counters never wrap)")
+            .withRequiredArg().withValuesConvertedBy(new DatagramCount()).describedAs("N")
+            .defaultsTo(Defaults.REKEY_DATAGRAMS);
     private final OptionSpec<Path> socksAuth = parser.accepts("socks-auth",
                     "socks: ask clients for a user name and password (RFC 1929), from FILE's lines of user:password")
             .withRequiredArg().withValuesConvertedBy(new joptsimple.util.PathConverter()).describedAs("FILE");
@@ -161,7 +168,10 @@ public final class CommandLine {
             pool, List.of("tcp conn-conn", "udp conn-conn"),
             udpTimeout, List.of("udp listen-conn", "udp listen-listen", "udp conn-conn"),
             maxSessions, List.of("udp listen-conn", "udp listen-listen", "udp conn-conn"),
-            heartbeat, List.of("tcp listen-conn", "tcp listen-listen", "tcp conn-conn"));
+            heartbeat, List.of("tcp listen-conn", "tcp listen-listen", "tcp conn-conn", "udp listen-conn",
+                    "udp listen-listen", "udp conn-conn"),
+            rekey, List.of("udp listen-conn", "udp listen-listen", "udp conn-conn"),
+            rekeyDatagrams, List.of("udp listen-conn", "udp listen-listen", "udp conn-conn"));
 
     public Parsed parse(String... args) throws BadInputException {
         return parse(System.getenv(), args);
@@ -323,7 +333,7 @@ public final class CommandLine {
                         + String.join(" ", words) + "' in " + options.valueOf(config) + " as a line of its own");
             }
             for (OptionSpec<?> forwardOnly : List.of(connectTimeout, pairTimeout, pool, udpTimeout, maxSessions,
-                    heartbeat, socksAuth, allow)) {
+                    heartbeat, rekey, rekeyDatagrams, socksAuth, allow)) {
                 if (options.has(forwardOnly)) {
                     throw new BadInputException(dashed(forwardOnly) + " is an option of a forward: with --config,"
                             + " write it in " + options.valueOf(config));
@@ -344,15 +354,12 @@ public final class CommandLine {
                 () -> new BadInputException("unknown protocol '" + words.get(0) + "' (use tcp or udp)"));
         Endpoint first = endpoint(words.get(1));
         Endpoint second = endpoint(words.get(2));
-        if (protocol == Protocol.UDP && (first.isSecure() || second.isSecure())) {
-            throw new BadInputException("'" + (first.isSecure() ? first : second) + "': the secure hop carries tcp only"
-                    + " for now (udp over +s is not built yet)");
-        }
         Optional<Secret> secret = secret(options, env, first, second, fileSecret);
         RelaySpec spec = new RelaySpec(protocol, first, second,
                 options.valueOf(connectTimeout).duration(), options.valueOf(pairTimeout).duration(),
                 options.valueOf(pool), options.valueOf(udpTimeout).duration(), options.valueOf(maxSessions),
-                secret, options.valueOf(heartbeat).duration(), socks(options, own, protocol, first, second));
+                secret, options.valueOf(heartbeat).duration(), socks(options, own, protocol, first, second),
+                options.valueOf(rekey).duration(), options.valueOf(rekeyDatagrams));
         checkScopes(own, spec);
         SpecChecks.noLoop(spec);
         LogSetup.Verbosity verbosity = options.has(verbose) ? LogSetup.Verbosity.VERBOSE

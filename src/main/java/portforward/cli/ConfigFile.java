@@ -41,7 +41,7 @@ final class ConfigFile {
 
         private static RelaySpec comparable(RelaySpec s) {
             return new RelaySpec(s.protocol(), s.first(), s.second(), s.connectTimeout(), s.pairTimeout(), s.pool(),
-                    s.udpTimeout(), s.maxSessions(), Optional.empty(), s.heartbeat(), SocksSettings.OPEN);
+                    s.udpTimeout(), s.maxSessions(), Optional.empty(), s.heartbeat(), SocksSettings.OPEN, s.rekey(), s.rekeyDatagrams());
         }
     }
 

@@ -23,7 +23,7 @@ public final class RelayStats {
     public enum SessionEnd { IDLE, TARGET_FAILED, SOCKET_CLOSED, SHUTDOWN }
 
     /** Why a datagram was dropped. */
-    public enum Drop { KNOCK, TABLE_FULL, HOLD_FULL, BACKLOGGED, UNDELIVERED }
+    public enum Drop { KNOCK, TABLE_FULL, HOLD_FULL, BACKLOGGED, UNDELIVERED, UNAUTHENTICATED, TOO_LARGE, NO_KEYS }
 
     /** Why a connection or session stopped waiting for a partner without being paired. */
     public enum Unpaired { CLIENT_LEFT, NO_PARTNER, SHUTDOWN }

@@ -45,8 +45,10 @@ public final class UdpConnConnect implements Agent {
 
     @Override
     public void start() throws StartException {
-        context.log(LOG).info(() -> "agent keeping " + Show.count(context.spec().pool(), "udp socket") + " to " + relay.address()
-                + " (knocking every " + IdleTimer.describe(knockInterval) + "), forwarding to " + target.address());
+        String alive = relay.isSecure() ? "secure hop, keepalive every " + IdleTimer.describe(context.spec().heartbeat())
+                : "knocking every " + IdleTimer.describe(knockInterval);
+        context.log(LOG).info(() -> "agent keeping " + Show.count(context.spec().pool(), "udp socket") + " to " + relay
+                + " (" + alive + "), forwarding to " + target.address());
         pool.start(this::open);
     }
 
@@ -64,7 +66,7 @@ public final class UdpConnConnect implements Agent {
         }
         EventLoop loop = context.group().next();
         PoolSocket socket = new PoolSocket(context, loop, target, drops, knockInterval, this);
-        UdpSockets.connect(context, loop, relay, socket).addListener((ChannelFutureListener) f -> {
+        UdpSockets.connect(context, loop, relay, socket, drops).addListener((ChannelFutureListener) f -> {
             if (f.isSuccess() && !context.stopping()) {
                 socket.start(f.channel());
             }
@@ -76,6 +78,11 @@ public final class UdpConnConnect implements Agent {
     /** A pool socket left the pool: it received its first datagram, or it closed. */
     void left(Channel channel) {
         pool.left(channel, null);
+    }
+
+    /** An idle pool socket gave up on a conn+s relay (no handshake, or silent): replaced after a backoff. */
+    void failed(Channel channel, String cause) {
+        pool.left(channel, cause);
     }
 
     /**

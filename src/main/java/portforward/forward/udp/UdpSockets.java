@@ -10,12 +10,16 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import portforward.endpoint.Endpoint;
 import portforward.forward.Listeners;
 import portforward.forward.RelayContext;
 import portforward.forward.Show;
 import portforward.forward.StartException;
 import portforward.forward.Targets;
+import portforward.hop.secure.Strangers;
+import portforward.hop.secure.udp.SecureDatagramListener;
+import portforward.hop.secure.udp.SecureDatagramSocket;
 import portforward.transport.Transport;
 
 /** Opens datagram sockets with the options every UDP socket of the relay needs. */
@@ -43,11 +47,17 @@ final class UdpSockets {
     private UdpSockets() {
     }
 
-    /** Binds a listener for {@code endpoint} on {@code loop}, or says which address failed and why. */
-    static Channel bind(RelayContext context, Endpoint endpoint, EventLoop loop, ChannelHandler handler)
+    /**
+     * Binds a listener for {@code endpoint} on {@code loop}, or says which address failed and why.
+     * A {@code listen+s} listener answers the secure hop; {@code handler} then reads plaintext only.
+     */
+    static Channel bind(RelayContext context, Endpoint endpoint, EventLoop loop, ChannelHandler handler, DropReport drops)
             throws StartException {
         InetSocketAddress address = Listeners.resolveListen(endpoint);
-        ChannelFuture bound = bootstrap(context, loop, LISTENER_SOCKET_BUFFER, handler, false)
+        Optional<ChannelHandler> layer = endpoint.isSecure() ? Optional.of(new SecureDatagramListener(context.datagramHop(),
+                new Strangers(endpoint.toString(), context.log(Strangers.LOG)), drops::count, context.spec().maxSessions()))
+                : Optional.empty();
+        ChannelFuture bound = bootstrap(context, loop, LISTENER_SOCKET_BUFFER, handler, false, layer)
                 .channelFactory(context.transport().datagramFactory(address.getAddress()))
                 .bind(address).awaitUninterruptibly();
         if (!bound.isSuccess()) {
@@ -57,11 +67,17 @@ final class UdpSockets {
         return bound.channel();
     }
 
-    /** A socket on {@code loop} connected to {@code target}; see {@link Targets#connect}. */
-    static ChannelFuture connect(RelayContext context, EventLoop loop, Endpoint target, ChannelHandler handler) {
+    /**
+     * A socket on {@code loop} connected to {@code target}; see {@link Targets#connect}. Toward a
+     * {@code conn+s} target it carries the secure hop, which {@link SecureDatagramSocket#start} starts.
+     */
+    static ChannelFuture connect(RelayContext context, EventLoop loop, Endpoint target, ChannelHandler handler,
+            DropReport drops) {
         Transport transport = context.transport();
+        Optional<ChannelHandler> layer = target.isSecure()
+                ? Optional.of(new SecureDatagramSocket(context.datagramHop(), drops::count)) : Optional.empty();
         return context.events().countFailure(Targets.connect(bootstrap(context, loop, SESSION_SOCKET_BUFFER,
-                handler, true), target, transport::datagramFactory, transport.datagramChannel()));
+                handler, true, layer), target, transport::datagramFactory, transport.datagramChannel()));
     }
 
     /**
@@ -70,7 +86,7 @@ final class UdpSockets {
      * equal-sized datagrams of one flush as one segmented send where the transport can.
      */
     private static Bootstrap bootstrap(RelayContext context, EventLoop loop, int socketBuffer, ChannelHandler handler,
-            boolean connected) {
+            boolean connected, Optional<ChannelHandler> layer) {
         Transport transport = context.transport();
         boolean segmented = connected && transport.canSegmentDatagrams();
         return transport.receiveDatagramBatches(new Bootstrap(), RECEIVE_BUFFER)
@@ -87,6 +103,9 @@ final class UdpSockets {
                         if (segmented) {
                             ch.pipeline().addLast(transport.newSegmentedSends());
                         }
+                        // Between the flushes and the sends: a burst of equal plaintexts seals into
+                        // equal datagrams, which still leave as one segmented send.
+                        layer.ifPresent(ch.pipeline()::addLast);
                         ch.pipeline().addLast(new BatchedFlush(), handler);
                     }
                 });

@@ -51,7 +51,7 @@ public final class Strangers {
         this.log = log;
     }
 
-    ReplayCache replays() {
+    public ReplayCache replays() {
         return replays;
     }
 
@@ -66,7 +66,7 @@ public final class Strangers {
     }
 
     /** A handshake's pending slot; given back once, by its end or by making room for a newer one. */
-    static final class Pending {
+    public static final class Pending {
         private final InetAddress source;
         private final Runnable evict;
         private final AtomicBoolean given = new AtomicBoolean();
@@ -81,7 +81,7 @@ public final class Strangers {
      * Takes a pending slot for {@code peer}, or empty when its source holds too many (the refusal
      * is counted). {@code evict} ends the handshake if its slot is later needed for a newer one.
      */
-    Optional<Pending> admit(SocketAddress peer, Runnable evict) {
+    public Optional<Pending> admit(SocketAddress peer, Runnable evict) {
         InetAddress source = source(peer);
         AtomicInteger mine = pendingBySource.computeIfAbsent(source, s -> new AtomicInteger());
         if (mine.incrementAndGet() > PENDING_PER_SOURCE) {
@@ -104,7 +104,7 @@ public final class Strangers {
     }
 
     /** Gives back a slot once its handshake ended either way. */
-    void release(Pending slot) {
+    public void release(Pending slot) {
         if (give(slot)) {
             pending.remove(slot);
         }
@@ -125,12 +125,12 @@ public final class Strangers {
         }
     }
 
-    void admitted() {
+    public void admitted() {
         accepted.increment();
     }
 
     /** Counts a refused peer and logs it, at most once per source per 10 s, with how many were not logged. */
-    void refuse(SocketAddress peer, String why) {
+    public void refuse(SocketAddress peer, String why) {
         refused.increment();
         InetAddress source = source(peer);
         long now = System.nanoTime();
