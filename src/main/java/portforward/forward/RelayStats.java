@@ -42,6 +42,7 @@ public final class RelayStats {
     private final LongAdder agentPooled = new LongAdder();
     private final LongAdder handshakesOk = new LongAdder();
     private final LongAdder handshakesFailed = new LongAdder();
+    private final LongAdder keysRenewed = new LongAdder();
     private final AtomicInteger waiters = new AtomicInteger();
 
     public void linkOpened() {
@@ -150,6 +151,16 @@ public final class RelayStats {
     public void handshake(boolean ok) {
         (ok ? handshakesOk : handshakesFailed).increment();
         changed();
+    }
+
+    /** UDP over the secure hop: a session this relay dialled renewed its keys. */
+    public void keysRenewed(long n) {
+        keysRenewed.add(n);
+        changed();
+    }
+
+    public long keysRenewed() {
+        return keysRenewed.sum();
     }
 
     public long handshakesOk() {

@@ -23,8 +23,10 @@ import portforward.forward.RelayStats.SessionEnd;
 import portforward.forward.RelayStats.Unpaired;
 import portforward.forward.Show;
 import portforward.forward.StartException;
+import portforward.hop.secure.Strangers;
 import portforward.forward.udp.RendezvousSession.Caller;
 import portforward.hop.secure.udp.Keepalive;
+import portforward.hop.secure.udp.PeerGone;
 
 /**
  * udp listen-listen, the rendezvous relay: sessions (client addresses) on the two listeners are
@@ -40,6 +42,7 @@ public final class UdpListenListen implements Forwarder {
     private final UdpSessionTable<Caller, RendezvousSession> table;
     /** Unpaired sessions per listener, oldest first; a set so that an expiring one leaves in O(1). */
     private final List<LinkedHashSet<RendezvousSession>> waiting = List.of(new LinkedHashSet<>(), new LinkedHashSet<>());
+    private final List<Optional<Strangers>> strangers;
     private Channel first;
     private Channel second;
 
@@ -48,13 +51,20 @@ public final class UdpListenListen implements Forwarder {
         this.loop = context.group().next();
         this.drops = new DropReport(loop, context.spec().maxSessions(), context.events(), context.log(DropReport.LOG));
         this.table = new UdpSessionTable<>(context.spec().maxSessions(), drops);
+        this.strangers = List.of(UdpSockets.strangers(context, context.spec().first()),
+                UdpSockets.strangers(context, context.spec().second()));
+    }
+
+    @Override
+    public List<Strangers> secureListeners() {
+        return strangers.stream().flatMap(Optional::stream).toList();
     }
 
     @Override
     public void start() throws StartException {
-        first = UdpSockets.bind(context, context.spec().first(), loop, new Arrivals(0), drops);
+        first = UdpSockets.bind(context, context.spec().first(), loop, new Arrivals(0), drops, strangers.get(0));
         try {
-            second = UdpSockets.bind(context, context.spec().second(), loop, new Arrivals(1), drops);
+            second = UdpSockets.bind(context, context.spec().second(), loop, new Arrivals(1), drops, strangers.get(1));
         } catch (StartException e) {
             first.close();
             throw e;
@@ -142,6 +152,16 @@ public final class UdpListenListen implements Forwarder {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             InetSocketAddress sender = msg instanceof DatagramPacket packet ? packet.sender()
                     : msg instanceof Keepalive keepalive ? keepalive.sender() : null;
+            if (msg instanceof PeerGone gone) {
+                table.get(new Caller(side, gone.sender())).ifPresent(s -> {
+                    if (s.isPaired()) {
+                        s.pair().end(SessionEnd.SOCKET_CLOSED, "secure hop peer " + Show.address(gone.sender()) + " silent");
+                    } else {
+                        unpaired(s, Unpaired.CLIENT_LEFT, "secure hop peer silent");
+                    }
+                });
+                return;
+            }
             if (sender == null) {
                 ReferenceCountUtil.release(msg);
                 return;

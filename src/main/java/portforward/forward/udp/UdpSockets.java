@@ -18,6 +18,8 @@ import portforward.forward.Show;
 import portforward.forward.StartException;
 import portforward.forward.Targets;
 import portforward.hop.secure.Strangers;
+import portforward.hop.secure.udp.DatagramDrop;
+import portforward.hop.secure.udp.HopEvents;
 import portforward.hop.secure.udp.SecureDatagramListener;
 import portforward.hop.secure.udp.SecureDatagramSocket;
 import portforward.transport.Transport;
@@ -51,12 +53,11 @@ final class UdpSockets {
      * Binds a listener for {@code endpoint} on {@code loop}, or says which address failed and why.
      * A {@code listen+s} listener answers the secure hop; {@code handler} then reads plaintext only.
      */
-    static Channel bind(RelayContext context, Endpoint endpoint, EventLoop loop, ChannelHandler handler, DropReport drops)
-            throws StartException {
+    static Channel bind(RelayContext context, Endpoint endpoint, EventLoop loop, ChannelHandler handler, DropReport drops,
+            Optional<Strangers> strangers) throws StartException {
         InetSocketAddress address = Listeners.resolveListen(endpoint);
-        Optional<ChannelHandler> layer = endpoint.isSecure() ? Optional.of(new SecureDatagramListener(context.datagramHop(),
-                new Strangers(endpoint.toString(), context.log(Strangers.LOG)), drops::count, context.spec().maxSessions()))
-                : Optional.empty();
+        Optional<ChannelHandler> layer = strangers.map(s -> new SecureDatagramListener(context.datagramHop(), s,
+                events(context, drops), context.spec().maxSessions()));
         ChannelFuture bound = bootstrap(context, loop, LISTENER_SOCKET_BUFFER, handler, false, layer)
                 .channelFactory(context.transport().datagramFactory(address.getAddress()))
                 .bind(address).awaitUninterruptibly();
@@ -75,9 +76,29 @@ final class UdpSockets {
             DropReport drops) {
         Transport transport = context.transport();
         Optional<ChannelHandler> layer = target.isSecure()
-                ? Optional.of(new SecureDatagramSocket(context.datagramHop(), drops::count)) : Optional.empty();
+                ? Optional.of(new SecureDatagramSocket(context.datagramHop(), events(context, drops))) : Optional.empty();
         return context.events().countFailure(Targets.connect(bootstrap(context, loop, SESSION_SOCKET_BUFFER,
                 handler, true, layer), target, transport::datagramFactory, transport.datagramChannel()));
+    }
+
+    /** Who keeps {@code endpoint}'s count of handshakes and strangers, if it is a listen+s one. */
+    static Optional<Strangers> strangers(RelayContext context, Endpoint endpoint) {
+        return endpoint.isSecure() ? Optional.of(new Strangers(endpoint.toString(), context.log(Strangers.LOG)))
+                : Optional.empty();
+    }
+
+    private static HopEvents events(RelayContext context, DropReport drops) {
+        return new HopEvents() {
+            @Override
+            public void dropped(DatagramDrop why) {
+                drops.count(why);
+            }
+
+            @Override
+            public void renewed() {
+                context.events().keysRenewed(1);
+            }
+        };
     }
 
     /**

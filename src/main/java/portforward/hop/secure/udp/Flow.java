@@ -38,6 +38,9 @@ final class Flow {
         /** Responder: the first datagram under the first keys opened; the peer proved the secret. */
         void confirmed();
 
+        /** Initiator: a handshake after the first gave new keys. */
+        void renewed();
+
         /** The peer fell silent, or (responder) never confirmed: the flow is over. */
         void gone(String why);
     }
@@ -218,6 +221,9 @@ final class Flow {
         }
         offer = null;
         cancel(retry);
+        if (current != null) {
+            events.renewed();
+        }
         previous = current;
         current = keys.get();
         lastReceivedNanos = System.nanoTime();

@@ -11,7 +11,6 @@ import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import portforward.hop.secure.Strangers;
 
 /**
@@ -23,16 +22,16 @@ import portforward.hop.secure.Strangers;
 public final class SecureDatagramListener extends ChannelDuplexHandler {
     private final DatagramHopSettings settings;
     private final Strangers strangers;
-    private final Consumer<DatagramDrop> drops;
+    private final HopEvents counters;
     private final int maxPeers;
     private final Map<InetSocketAddress, Peer> peers = new HashMap<>();
 
     /** {@code maxPeers}: at most this many peers with keys or a handshake under way (--max-sessions). */
-    public SecureDatagramListener(DatagramHopSettings settings, Strangers strangers, Consumer<DatagramDrop> drops,
+    public SecureDatagramListener(DatagramHopSettings settings, Strangers strangers, HopEvents counters,
             int maxPeers) {
         this.settings = settings;
         this.strangers = strangers;
-        this.drops = drops;
+        this.counters = counters;
         this.maxPeers = maxPeers;
     }
 
@@ -53,21 +52,21 @@ public final class SecureDatagramListener extends ChannelDuplexHandler {
             boolean hello = content.readableBytes() == DatagramWire.HELLO_LENGTH
                     && content.getByte(content.readerIndex()) == DatagramWire.HELLO;
             if (!hello || peers.size() >= maxPeers) {
-                drops.accept(DatagramDrop.UNAUTHENTICATED);
+                counters.dropped(DatagramDrop.UNAUTHENTICATED);
                 return;
             }
             Peer peer = new Peer(ctx, sender);
             Optional<Strangers.Pending> slot = strangers.admit(sender, () -> ctx.executor().execute(
                     () -> peer.forget("pending too long while newer handshakes needed the room")));
             if (slot.isEmpty()) {
-                drops.accept(DatagramDrop.UNAUTHENTICATED);
+                counters.dropped(DatagramDrop.UNAUTHENTICATED);
                 return;
             }
             peer.slot = slot;
             peers.put(sender, peer);
             Optional<String> refused = peer.flow.hello(ByteBufUtil.getBytes(content));
             if (refused.isPresent()) {
-                drops.accept(DatagramDrop.UNAUTHENTICATED);
+                counters.dropped(DatagramDrop.UNAUTHENTICATED);
                 peer.forget(refused.get());
             }
         } finally {
@@ -84,7 +83,7 @@ public final class SecureDatagramListener extends ChannelDuplexHandler {
         Peer peer = peers.get(packet.recipient());
         if (peer == null) {
             packet.release();
-            drops.accept(DatagramDrop.NO_KEYS);
+            counters.dropped(DatagramDrop.NO_KEYS);
             promise.trySuccess();
             return;
         }
@@ -137,7 +136,7 @@ public final class SecureDatagramListener extends ChannelDuplexHandler {
 
         @Override
         public void dropped(DatagramDrop why) {
-            drops.accept(why);
+            counters.dropped(why);
         }
 
         @Override
@@ -148,8 +147,16 @@ public final class SecureDatagramListener extends ChannelDuplexHandler {
         }
 
         @Override
+        public void renewed() {
+        }
+
+        @Override
         public void gone(String why) {
+            boolean proved = slot.isEmpty();
             forget(why);
+            if (proved) {
+                ctx.fireChannelRead(new PeerGone(address, why));
+            }
         }
 
         /** Leaves the table; one that never proved the secret is a refused stranger, and logged as one. */

@@ -10,7 +10,6 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * The secure hop on a socket connected to a {@code listen+s} UDP endpoint (a {@code conn+s} side):
@@ -24,13 +23,13 @@ public final class SecureDatagramSocket extends ChannelDuplexHandler {
     }
 
     private final DatagramHopSettings settings;
-    private final Consumer<DatagramDrop> drops;
+    private final HopEvents counters;
     private ChannelHandlerContext ctx;
     private Flow flow;
 
-    public SecureDatagramSocket(DatagramHopSettings settings, Consumer<DatagramDrop> drops) {
+    public SecureDatagramSocket(DatagramHopSettings settings, HopEvents counters) {
         this.settings = settings;
-        this.drops = drops;
+        this.counters = counters;
     }
 
     /**
@@ -104,11 +103,16 @@ public final class SecureDatagramSocket extends ChannelDuplexHandler {
 
         @Override
         public void dropped(DatagramDrop why) {
-            drops.accept(why);
+            counters.dropped(why);
         }
 
         @Override
         public void confirmed() {
+        }
+
+        @Override
+        public void renewed() {
+            counters.renewed();
         }
 
         @Override
