@@ -133,7 +133,8 @@ public final class CommandLine {
                     "+s endpoints: read the secret from FILE (made by 'portforward keygen')")
             .withRequiredArg().withValuesConvertedBy(new joptsimple.util.PathConverter()).describedAs("FILE");
     private final OptionSpec<Seconds> heartbeat = parser.accepts("heartbeat",
-                    "+s endpoints: an idle secure hop sends a heartbeat every SEC seconds (with jitter); three missed close it")
+                    "+s endpoints: an idle secure hop sends a heartbeat (udp: a keepalive) every SEC seconds (with jitter);"
+                            + " three missed close it")
             .withRequiredArg().withValuesConvertedBy(Seconds.CONVERTER).defaultsTo(Seconds.of(Defaults.HEARTBEAT));
     private final OptionSpec<Seconds> rekey = parser.accepts("rekey",
                     "udp over +s: renew the hop's keys every SEC seconds")
