@@ -93,7 +93,9 @@ public final class UdpConnConnect implements Agent {
         pool.execute(() -> {
             if (!refusalReported) {
                 refusalReported = true;
-                context.log(LOG).warning(() -> "relay " + relay.address() + " refused a knock (" + cause + "); still knocking every "
+                context.log(LOG).warning(() -> relay.isSecure()
+                        ? "relay " + relay.address() + " refused a handshake (" + cause + "); still trying"
+                        : "relay " + relay.address() + " refused a knock (" + cause + "); still knocking every "
                         + IdleTimer.describe(knockInterval));
             }
         });

@@ -65,12 +65,12 @@ class SecureUdpHandshakeTest {
             tap.await("two replies", seen -> seen.stream().filter(s -> s.type() == WELCOME).count() == 2);
             List<Seen> welcomes = tap.seen(Way.TO_INITIATOR, WELCOME);
             assertArrayEquals(welcomes.get(0).data(), welcomes.get(1).data(), "the duplicate got the very same reply");
-            a.await("the second reply dropped", e -> e.dropped(Drop.UNAUTHENTICATED) == 1);
             client.send("twice", a.address(0));
             assertEquals("twice", client.receiveText());
             assertEquals(1, b.events().sessionsOpened(), "one session at B");
             assertEquals(1, echo.sources(), "one source port at the target");
             assertEquals(1, b.forwarder().secureListeners().get(0).accepted());
+            assertEquals(0, a.events().dropped(), "the second reply is a repeat, not an attack: " + a.events());
         }
     }
 

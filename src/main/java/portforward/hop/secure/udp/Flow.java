@@ -214,6 +214,10 @@ final class Flow {
     }
 
     private void welcome(ByteBuf datagram) {
+        if (offer == null && current != null && datagram.readableBytes() == DatagramWire.WELCOME_LENGTH
+                && datagram.getInt(datagram.readerIndex() + 1 + DatagramWire.INDEX) == current.localIndex) {
+            return; // the reply to a retransmission of the offer already answered: nothing new, nothing lost
+        }
         Optional<Keypair> keys = offer == null ? Optional.empty() : offer.accept(datagram);
         if (keys.isEmpty()) {
             events.dropped(DatagramDrop.UNAUTHENTICATED);
