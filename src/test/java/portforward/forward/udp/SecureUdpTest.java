@@ -62,12 +62,14 @@ class SecureUdpTest {
     void aForwardOverTheHopCarriesOneByteAFullPacketAndTheLargestDatagram(Transport transport) throws Exception {
         String key = SecretFile.create();
         try (EchoTarget echo = new EchoTarget(); UdpPeer client = new UdpPeer()) {
-            TestRelay[] relays = forward(transport, key, echo.port());
+            TestRelay[] relays = forward(transport, key, echo.port(), "--udp-timeout", "1");
             try (TestRelay a = relays[0]; TestRelay b = relays[1]) {
                 roundTrips(client, a.address(0));
                 client.send(random(MAX + 1, 7), a.address(0));
                 a.await("the oversized datagram counted", e -> e.dropped(Drop.TOO_LARGE) == 1);
                 assertEquals(3, echo.received().size(), "only the three that fit reached the target");
+                a.await("the session expired", e -> e.sessionsExpired() == 1);
+                assertEquals(1 + 1400 + MAX, a.events().bytesToTarget(), "the session counts the dropped one as dropped");
                 assertEquals(1, a.events().handshakesOk(), "one session, one handshake");
                 assertEquals(0, b.events().dropped(Drop.UNAUTHENTICATED), b.events()::toString);
             }
