@@ -52,8 +52,8 @@ final class Keypair {
         ByteBuf out = alloc.heapBuffer(length, length);
         try {
             out.writeByte(DatagramWire.DATA).writeInt(remoteIndex).writeLong(counter).writeBytes(plaintext);
-            // Sealed in place, on the heap: the JDK's AES-GCM takes its fast (intrinsic) path for
-            // arrays only; given a direct buffer it went block by block, some thirty times slower.
+            // Sealed in place, on the heap: the JDK's AES-GCM works on arrays; given direct buffers it
+            // copies through its own, which took about 1.5 times as long per 1400-byte datagram here.
             send.encrypt(out.nioBuffer(0, DatagramWire.HEADER), NOTHING, out.nioBuffer(DatagramWire.HEADER, n),
                     out.nioBuffer(DatagramWire.HEADER, length - DatagramWire.HEADER));
             out.writerIndex(length);
