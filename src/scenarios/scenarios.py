@@ -233,6 +233,43 @@ def secure(lab):
            f"{len(seen)} bytes captured on the hop, no plaintext in them"
 
 
+def udp_secure(lab):
+    lab.build({"client": 10, "relay": 1, "agent": 2, "dns": 53},
+              [("client", "relay", 46), ("relay", "agent", 47), ("agent", "dns", 48)])
+    dns = lab.start_block("dns")
+    lab.wait_listening("dns", "udp", 53, dns)
+    lab.run_block("relay", "key")
+    shutil.copy(os.path.join(lab.dir("relay"), "hop.key"), os.path.join(lab.dir("agent"), "hop.key"))
+    relay = lab.start_block("relay")
+    for port in (5353, 9053):
+        lab.wait_listening("relay", "udp", port, relay)
+    capture = os.path.join(lab.dir("relay"), "hop.pcap")
+    tcpdump = lab.start("relay", f"tcpdump -i to-agent -U -s 0 -w {capture} udp port 9053")
+    for _ in deadline_loop(10, "tcpdump to start capturing"):
+        lab.check_alive([tcpdump])
+        if os.path.exists(capture) and os.path.getsize(capture) > 0:
+            break
+    agent = lab.start_block("agent")
+    dns_blocked(lab, "client", "10.200.48.53")
+    # The relay learns of the agent's sockets once their handshakes are done.
+    for _ in deadline_loop(15, "the secure reverse UDP chain to answer a query"):
+        lab.check_alive(relay + agent)
+        rc, out = lab.run("client", "dig +short +tries=1 +time=1 @10.200.46.1 -p 5353 warmup.example.test", timeout=10)
+        if out.strip() == "10.200.9.9":
+            break
+    lab.run_block("client")
+    lab.stop([tcpdump], signal.SIGINT)
+    with open(capture, "rb") as f:
+        seen = f.read()
+    if len(seen) < 500:
+        raise Failure(f"relay: tcpdump captured only {len(seen)} bytes of the hop; it saw nothing to check")
+    for marker in (b"secret-name", b"example"):
+        if marker in seen:
+            raise Failure(f"relay: {marker.decode()!r} crossed the secure hop in plaintext")
+    return f"dig through a secure udp relay and agent ok; a stranger got no answer; " \
+           f"{len(seen)} bytes captured on the hop, no query name in them"
+
+
 def socks(lab):
     lab.build(RESTRICTED_HOSTS, RESTRICTED_LINKS)
     # Only the agent, inside, knows the server by name.
@@ -294,4 +331,4 @@ def access(lab):
 
 ALL = [("forward", forward), ("restricted", restricted), ("cascade", cascade), ("udp-forward", udp_forward),
        ("udp-reverse", udp_reverse), ("resilience", resilience), ("pivot", pivot), ("secure", secure),
-       ("socks", socks), ("service", service), ("access", access)]
+       ("socks", socks), ("service", service), ("access", access), ("udp-secure", udp_secure)]

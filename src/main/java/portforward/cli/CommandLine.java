@@ -136,8 +136,16 @@ public final class CommandLine {
                     "+s endpoints: read the secret from FILE (made by 'portforward keygen')")
             .withRequiredArg().withValuesConvertedBy(new joptsimple.util.PathConverter()).describedAs("FILE");
     private final OptionSpec<Seconds> heartbeat = parser.accepts("heartbeat",
-                    "+s endpoints: an idle secure hop sends a heartbeat every SEC seconds (with jitter); three missed close it")
+                    "+s endpoints: an idle secure hop sends a heartbeat (udp: a keepalive) every SEC seconds (with jitter);"
+                            + " three missed close it")
             .withRequiredArg().withValuesConvertedBy(Seconds.CONVERTER).defaultsTo(Seconds.of(Defaults.HEARTBEAT));
+    private final OptionSpec<Seconds> rekey = parser.accepts("rekey",
+                    "udp over +s: renew the hop's keys every SEC seconds")
+            .withRequiredArg().withValuesConvertedBy(Seconds.CONVERTER).defaultsTo(Seconds.of(Defaults.REKEY));
+    private final OptionSpec<Long> rekeyDatagrams = parser.accepts("rekey-datagrams",
+                    "udp over +s: renew the hop's keys after N datagrams either way (counters never wrap)")
+            .withRequiredArg().withValuesConvertedBy(new DatagramCount()).describedAs("N")
+            .defaultsTo(Defaults.REKEY_DATAGRAMS);
     private final OptionSpec<Path> socksAuth = parser.accepts("socks-auth",
                     "socks: ask clients for a user name and password (RFC 1929), from FILE's lines of user:password")
             .withRequiredArg().withValuesConvertedBy(new joptsimple.util.PathConverter()).describedAs("FILE");
@@ -169,14 +177,15 @@ public final class CommandLine {
                     "run every forward in FILE, one a line (see Configuration below)")
             .withRequiredArg().withValuesConvertedBy(new joptsimple.util.PathConverter()).describedAs("FILE");
     private final OptionSpec<String> positionals = parser.nonOptions("PROTO SOCK1 SOCK2");
-    /** The modes an option means something in; an option not named here applies to every mode. */
+    /** The modes an option means something in; an option not named here (--heartbeat) applies to every mode. */
     private final Map<OptionSpec<?>, List<String>> scopes = Map.of(
             connectTimeout, List.of("tcp listen-conn", "tcp conn-conn"),
             pairTimeout, List.of("tcp listen-listen", "udp listen-listen", "udp conn-conn"),
             pool, List.of("tcp conn-conn", "udp conn-conn"),
             udpTimeout, List.of("udp listen-conn", "udp listen-listen", "udp conn-conn"),
             maxSessions, List.of("udp listen-conn", "udp listen-listen", "udp conn-conn"),
-            heartbeat, List.of("tcp listen-conn", "tcp listen-listen", "tcp conn-conn"),
+            rekey, List.of("udp listen-conn", "udp listen-listen", "udp conn-conn"),
+            rekeyDatagrams, List.of("udp listen-conn", "udp listen-listen", "udp conn-conn"),
             allowFrom, List.of("tcp listen-conn", "tcp listen-listen", "udp listen-conn", "udp listen-listen"),
             maxLinks, List.of("tcp listen-conn", "tcp listen-listen"),
             rateLimit, List.of("tcp listen-conn", "tcp listen-listen", "tcp conn-conn"));
@@ -341,7 +350,7 @@ public final class CommandLine {
                         + String.join(" ", words) + "' in " + options.valueOf(config) + " as a line of its own");
             }
             for (OptionSpec<?> forwardOnly : List.of(connectTimeout, pairTimeout, pool, udpTimeout, maxSessions,
-                    heartbeat, socksAuth, allow, allowFrom, maxLinks, rateLimit)) {
+                    heartbeat, rekey, rekeyDatagrams, socksAuth, allow, allowFrom, maxLinks, rateLimit)) {
                 if (options.has(forwardOnly)) {
                     throw new BadInputException(dashed(forwardOnly) + " is an option of a forward: with --config,"
                             + " write it in " + options.valueOf(config));
@@ -362,10 +371,6 @@ public final class CommandLine {
                 () -> new BadInputException("unknown protocol '" + words.get(0) + "' (use tcp or udp)"));
         Endpoint first = endpoint(words.get(1));
         Endpoint second = endpoint(words.get(2));
-        if (protocol == Protocol.UDP && (first.isSecure() || second.isSecure())) {
-            throw new BadInputException("'" + (first.isSecure() ? first : second) + "': the secure hop carries tcp only"
-                    + " for now (udp over +s is not built yet)");
-        }
         LayerChecks.proxyProtocol(protocol, first, second);
         Optional<Secret> secret = secret(options, env, first, second, fileSecret);
         Access access = new Access(options.valuesOf(allowFrom).stream().reduce(Allowlist::and),
@@ -373,7 +378,8 @@ public final class CommandLine {
         RelaySpec spec = new RelaySpec(protocol, first, second,
                 last(options, connectTimeout).duration(), last(options, pairTimeout).duration(),
                 last(options, pool), last(options, udpTimeout).duration(), last(options, maxSessions),
-                secret, last(options, heartbeat).duration(), socks(options, own, protocol, first, second), access);
+                secret, last(options, heartbeat).duration(), socks(options, own, protocol, first, second), access,
+                last(options, rekey).duration(), last(options, rekeyDatagrams));
         checkScopes(own, spec);
         SpecChecks.noLoop(spec);
         LogSetup.Verbosity verbosity = options.has(verbose) ? LogSetup.Verbosity.VERBOSE

@@ -41,7 +41,8 @@ final class ConfigFile {
 
         private static RelaySpec comparable(RelaySpec s) {
             return new RelaySpec(s.protocol(), s.first(), s.second(), s.connectTimeout(), s.pairTimeout(), s.pool(),
-                    s.udpTimeout(), s.maxSessions(), Optional.empty(), s.heartbeat(), SocksSettings.OPEN, s.access());
+                    s.udpTimeout(), s.maxSessions(), Optional.empty(), s.heartbeat(), SocksSettings.OPEN, s.access(),
+                    s.rekey(), s.rekeyDatagrams());
         }
     }
 

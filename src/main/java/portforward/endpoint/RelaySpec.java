@@ -18,12 +18,14 @@ public record RelaySpec(
         Optional<Secret> secret,
         Duration heartbeat,
         SocksSettings socks,
-        Access access) {
+        Access access,
+        Duration rekey,
+        long rekeyDatagrams) {
 
     public static RelaySpec of(Protocol protocol, Endpoint first, Endpoint second) {
         return new RelaySpec(protocol, first, second, Defaults.CONNECT_TIMEOUT, Defaults.PAIR_TIMEOUT,
                 Defaults.POOL, Defaults.UDP_TIMEOUT, Defaults.MAX_SESSIONS, Optional.empty(), Defaults.HEARTBEAT,
-                SocksSettings.OPEN, Access.OPEN);
+                SocksSettings.OPEN, Access.OPEN, Defaults.REKEY, Defaults.REKEY_DATAGRAMS);
     }
 
     /** The secret of the secure hop; only asked for when an endpoint is {@code +s}, which the parser checked. */

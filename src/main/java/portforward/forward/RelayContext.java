@@ -16,6 +16,7 @@ import java.util.logging.Logger;
 import java.util.concurrent.atomic.AtomicLong;
 import portforward.endpoint.RelaySpec;
 import portforward.hop.secure.HopSettings;
+import portforward.hop.secure.udp.DatagramHopSettings;
 import portforward.transport.Transport;
 
 /** What every mode shares: the spec, the transport, the event loops, and the open links. */
@@ -72,6 +73,11 @@ public final class RelayContext {
     /** What the secure hop of a {@code +s} endpoint runs with; only asked for where one is. */
     public HopSettings hop() {
         return new HopSettings(spec.requireSecret(), spec.heartbeat());
+    }
+
+    /** What the secure hop of a {@code +s} UDP endpoint runs with; only asked for where one is. */
+    public DatagramHopSettings datagramHop() {
+        return new DatagramHopSettings(hop(), spec.rekey(), spec.rekeyDatagrams());
     }
 
     public Transport transport() {

@@ -23,7 +23,7 @@ public final class RelayStats {
     public enum SessionEnd { IDLE, TARGET_FAILED, SOCKET_CLOSED, SHUTDOWN }
 
     /** Why a datagram was dropped. */
-    public enum Drop { KNOCK, TABLE_FULL, HOLD_FULL, BACKLOGGED, UNDELIVERED, NOT_ALLOWED }
+    public enum Drop { KNOCK, TABLE_FULL, HOLD_FULL, BACKLOGGED, UNDELIVERED, NOT_ALLOWED, UNAUTHENTICATED, TOO_LARGE, NO_KEYS }
 
     /**
      * Why an accepted TCP connection was closed before it became a link: its source is not in
@@ -51,6 +51,7 @@ public final class RelayStats {
     private final LongAdder limitedOpen = new LongAdder();
     private final LongAdder handshakesOk = new LongAdder();
     private final LongAdder handshakesFailed = new LongAdder();
+    private final LongAdder keysRenewed = new LongAdder();
     private final AtomicInteger waiters = new AtomicInteger();
 
     public void linkOpened() {
@@ -180,6 +181,16 @@ public final class RelayStats {
     public void handshake(boolean ok) {
         (ok ? handshakesOk : handshakesFailed).increment();
         changed();
+    }
+
+    /** UDP over the secure hop: a session this relay dialled renewed its keys. */
+    public void keysRenewed(long n) {
+        keysRenewed.add(n);
+        changed();
+    }
+
+    public long keysRenewed() {
+        return keysRenewed.sum();
     }
 
     public long handshakesOk() {

@@ -59,6 +59,8 @@ final class Exposition {
         e.family("portforward_agent_pooled", "gauge", "Agent: idle connections held open toward the relay",
                 RelayStats::agentPooled);
         e.handshakes();
+        e.family("portforward_secure_udp_rekeys_total", "counter", "UDP over the secure hop: keys renewed by the dialling side",
+                RelayStats::keysRenewed);
         e.header("portforward_build_info", "gauge", "The version of this portforward; always 1");
         for (Exported f : forwards) {
             e.line("portforward_build_info", f.name(), ",version=\"" + escape(version) + "\"", "1");

@@ -68,8 +68,12 @@ class SecretOptionsTest {
         expect("cannot be read", ("--secret-file " + unreadable + " " + relay).split(" "));
         expect("--secret-file is only for +s endpoints", ("--secret-file " + SecretFile.create()
                 + " tcp listen:127.0.0.1:0 conn:127.0.0.1:1").split(" "));
-        expect("the secure hop carries tcp only", ("--secret-file " + SecretFile.create()
-                + " udp listen+s:127.0.0.1:0 conn:127.0.0.1:1").split(" "));
+        expect("needs a secret: give --secret-file FILE or set PORTFORWARD_SECRET",
+                "udp listen+s:127.0.0.1:0 conn:127.0.0.1:1".split(" "));
+        expect("--rekey-datagrams 0 out of range (use 1..1152921504606846976)", ("--rekey-datagrams 0 --secret-file "
+                + SecretFile.create() + " udp listen+s:127.0.0.1:0 conn:127.0.0.1:1").split(" "));
+        expect("--rekey does not apply to tcp listen-conn", ("--rekey 5 --secret-file " + SecretFile.create()
+                + " tcp listen+s:127.0.0.1:0 conn:127.0.0.1:1").split(" "));
         expect("unknown layer '+x' in 'listen+x:127.0.0.1:0' (use +s for the secure hop, listen+pp or conn+pp1/conn+pp2 for the PROXY protocol)",
                 "tcp listen+x:127.0.0.1:0 conn:127.0.0.1:1".split(" "));
     }

@@ -12,6 +12,7 @@ import portforward.forward.LogEvent;
 import portforward.forward.LoopTasks;
 import portforward.forward.RelayStats;
 import portforward.forward.RelayStats.Drop;
+import portforward.hop.secure.udp.DatagramDrop;
 
 /**
  * Counts every dropped datagram by reason and says so in a warning, at most one per
@@ -31,7 +32,11 @@ final class DropReport {
         HOLD_FULL(Drop.HOLD_FULL, "held for an unpaired or connecting session beyond " + HeldDatagrams.MAX_DATAGRAMS
                 + " datagrams or " + HeldDatagrams.MAX_BYTES / 1024 + " KiB", "over the hold limit"),
         BACKLOGGED(Drop.BACKLOGGED, "socket send buffer full", "send buffer full"),
-        UNDELIVERED(Drop.UNDELIVERED, "still held when the session ended", "undelivered");
+        UNDELIVERED(Drop.UNDELIVERED, "still held when the session ended", "undelivered"),
+        UNAUTHENTICATED(Drop.UNAUTHENTICATED, "not authenticated by the secure hop (a stranger's, tampered, replayed or too old)",
+                "not authenticated"),
+        TOO_LARGE(Drop.TOO_LARGE, "too large for the secure hop (over " + DatagramDrop.MAX_PAYLOAD + " B)", "too large"),
+        NO_KEYS(Drop.NO_KEYS, "for a secure hop peer without keys (its handshake not done, or it went silent)", "no keys");
 
         private final Drop counted;
         private final String words;
@@ -74,6 +79,15 @@ final class DropReport {
                 report(); // stopping: say it now, there will be no later
             }
         }
+    }
+
+    /** What the secure hop dropped. */
+    void count(DatagramDrop drop) {
+        count(switch (drop) {
+            case UNAUTHENTICATED -> Reason.UNAUTHENTICATED;
+            case TOO_LARGE -> Reason.TOO_LARGE;
+            case NO_KEYS -> Reason.NO_KEYS;
+        }, 1);
     }
 
     void count(Reason reason) {

@@ -13,8 +13,8 @@ import java.util.logging.Logger;
 import portforward.endpoint.Endpoint;
 import portforward.forward.RelayContext;
 import portforward.forward.RelayStats.SessionEnd;
-import portforward.forward.RelayStats.SessionEnd;
 import portforward.forward.Show;
+import portforward.hop.secure.udp.SecureDatagramSocket;
 
 /**
  * One socket of the agent's pool, connected to the relay. While idle it knocks; its first
@@ -43,9 +43,23 @@ final class PoolSocket extends ChannelInboundHandlerAdapter {
         this.pool = pool;
     }
 
-    /** Connected: knock now, and again every interval until the first datagram comes. */
+    /**
+     * Connected: knock now, and again every interval until the first datagram comes. Toward a
+     * conn+s relay the secure hop's handshake and keepalives take the knock's place; a relay that
+     * does not answer them, or falls silent later, gets the socket replaced.
+     */
     void start(Channel channel) {
         context.track(channel);
+        if (context.spec().first().isSecure()) {
+            SecureDatagramSocket.start(channel, true).addListener(ready -> {
+                context.events().handshake(ready.isSuccess());
+                if (!ready.isSuccess() && channel.isOpen()) {
+                    pool.failed(channel, ready.cause().getMessage());
+                    channel.close();
+                }
+            });
+            return;
+        }
         knock(channel);
         long every = knockInterval.toNanos();
         if (!loop.isShuttingDown()) { // a socket that connects as the agent stops has nobody to knock for
@@ -84,6 +98,19 @@ final class PoolSocket extends ChannelInboundHandlerAdapter {
         } else {
             context.log(LOG).fine(() -> "socket to relay " + Show.address(ctx.channel().remoteAddress()) + ": " + Show.cause(cause));
         }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof SecureDatagramSocket.Silent silent) {
+            String why = "relay " + Show.address(ctx.channel().remoteAddress()) + " " + silent.why();
+            if (session == null) {
+                pool.failed(ctx.channel(), why);
+            } else {
+                session.end(SessionEnd.SOCKET_CLOSED, "secure hop: " + why);
+            }
+        }
+        ctx.fireUserEventTriggered(event);
     }
 
     @Override

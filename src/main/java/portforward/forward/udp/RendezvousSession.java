@@ -22,6 +22,8 @@ final class RendezvousSession {
     private final DropReport drops;
     private final HeldDatagrams held = new HeldDatagrams();
     private final IdleTimer waiting;
+    /** A plain listener's sessions may knock; on a listen+s one keepalives replaced the knock. */
+    private final boolean mayKnock;
     private final long arrivedNanos = System.nanoTime();
     private final DropCounts dropped = new DropCounts();
     private RendezvousPair pair;
@@ -30,8 +32,9 @@ final class RendezvousSession {
     private boolean first = true;
 
     /** {@code unpaired} runs if no partner comes within --pair-timeout of the last datagram or knock. */
-    RendezvousSession(Caller caller, Peer peer, EventLoop loop, Duration pairTimeout, DropReport drops,
+    RendezvousSession(Caller caller, Peer peer, boolean mayKnock, EventLoop loop, Duration pairTimeout, DropReport drops,
             Consumer<RendezvousSession> unpaired) {
+        this.mayKnock = mayKnock;
         this.caller = caller;
         this.peer = peer;
         this.drops = drops;
@@ -62,7 +65,7 @@ final class RendezvousSession {
             return;
         }
         waiting.touch();
-        knocking |= first && Knock.is(datagram);
+        knocking |= mayKnock && first && Knock.is(datagram);
         first = false;
         if (knocking && Knock.is(datagram)) {
             datagram.release();
@@ -70,6 +73,17 @@ final class RendezvousSession {
         } else if (!held.offer(datagram)) {
             dropped.add(DropReport.Reason.HOLD_FULL, 1);
             drops.count(DropReport.Reason.HOLD_FULL);
+        }
+    }
+
+    /**
+     * A keepalive of the secure hop from this peer: an agent's pool socket still there. It keeps
+     * an unpaired session waiting, as a knock does; it is never data, and a pair does not see it.
+     */
+    void keepalive() {
+        first = false;
+        if (pair == null) {
+            waiting.touch();
         }
     }
 

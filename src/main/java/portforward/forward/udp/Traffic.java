@@ -15,7 +15,10 @@ final class Traffic {
     /** Sends {@code datagram} (taken) to {@code to}, side B or A, and counts it as carried or dropped. */
     void send(ByteBuf datagram, Peer to, boolean toB, DropReport drops) {
         int bytes = datagram.readableBytes();
-        if (to.send(datagram)) {
+        if (bytes > to.largest()) {
+            datagram.release();
+            dropped(DropReport.Reason.TOO_LARGE, 1, drops);
+        } else if (to.send(datagram)) {
             carried(toB, bytes);
         } else {
             dropped(DropReport.Reason.BACKLOGGED, 1, drops);

@@ -45,8 +45,10 @@ public final class UdpConnConnect implements Agent {
 
     @Override
     public void start() throws StartException {
-        context.log(LOG).info(() -> "agent keeping " + Show.count(context.spec().pool(), "udp socket") + " to " + relay.address()
-                + " (knocking every " + IdleTimer.describe(knockInterval) + "), forwarding to " + target.address());
+        String alive = relay.isSecure() ? "secure hop, keepalive every " + IdleTimer.describe(context.spec().heartbeat())
+                : "knocking every " + IdleTimer.describe(knockInterval);
+        context.log(LOG).info(() -> "agent keeping " + Show.count(context.spec().pool(), "udp socket") + " to " + relay
+                + " (" + alive + "), forwarding to " + target.address());
         pool.start(this::open);
     }
 
@@ -64,7 +66,7 @@ public final class UdpConnConnect implements Agent {
         }
         EventLoop loop = context.group().next();
         PoolSocket socket = new PoolSocket(context, loop, target, drops, knockInterval, this);
-        UdpSockets.connect(context, loop, relay, socket).addListener((ChannelFutureListener) f -> {
+        UdpSockets.connect(context, loop, relay, socket, drops).addListener((ChannelFutureListener) f -> {
             if (f.isSuccess() && !context.stopping()) {
                 socket.start(f.channel());
             }
@@ -78,6 +80,11 @@ public final class UdpConnConnect implements Agent {
         pool.left(channel, null);
     }
 
+    /** An idle pool socket gave up on a conn+s relay (no handshake, or silent): replaced after a backoff. */
+    void failed(Channel channel, String cause) {
+        pool.left(channel, cause);
+    }
+
     /**
      * The relay answered a knock with ICMP port unreachable: nothing listens there (yet). Said
      * once, until a datagram from the relay shows it is back; the sockets keep knocking.
@@ -86,7 +93,9 @@ public final class UdpConnConnect implements Agent {
         pool.execute(() -> {
             if (!refusalReported) {
                 refusalReported = true;
-                context.log(LOG).warning(() -> "relay " + relay.address() + " refused a knock (" + cause + "); still knocking every "
+                context.log(LOG).warning(() -> relay.isSecure()
+                        ? "relay " + relay.address() + " refused a handshake (" + cause + "); still trying"
+                        : "relay " + relay.address() + " refused a knock (" + cause + "); still knocking every "
                         + IdleTimer.describe(knockInterval));
             }
         });

@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
-import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
@@ -20,6 +20,8 @@ import portforward.forward.RelayContext;
 import portforward.forward.RelayStats.SessionEnd;
 import portforward.forward.Show;
 import portforward.forward.StartException;
+import portforward.hop.secure.Strangers;
+import portforward.hop.secure.udp.PeerGone;
 
 /**
  * udp listen-conn: each client address seen on the listener gets a {@link UdpSession} with its own
@@ -35,6 +37,7 @@ public final class UdpListenConnect implements Forwarder {
     private final EventLoop loop;
     private final DropReport drops;
     private final UdpSessionTable<InetSocketAddress, UdpSession> table;
+    private final Optional<Strangers> strangers;
     private Channel listener;
 
     public UdpListenConnect(RelayContext context, Endpoint listen, Endpoint target) {
@@ -44,11 +47,17 @@ public final class UdpListenConnect implements Forwarder {
         this.loop = context.group().next();
         this.drops = new DropReport(loop, context.spec().maxSessions(), context.events(), context.log(DropReport.LOG));
         this.table = new UdpSessionTable<>(context.spec().maxSessions(), drops);
+        this.strangers = UdpSockets.strangers(context, listen);
+    }
+
+    @Override
+    public List<Strangers> secureListeners() {
+        return strangers.stream().toList();
     }
 
     @Override
     public void start() throws StartException {
-        listener = UdpSockets.bind(context, listen, loop, new ClientDatagrams());
+        listener = UdpSockets.bind(context, listen, loop, new ClientDatagrams(), drops, strangers);
         LogEvent.info(context.log(LOG), "listening", () -> Map.of("protocol", "udp", "address", Show.address(listener.localAddress()),
                 "target", target.address()), () -> "listening on udp " + Show.address(listener.localAddress()) + ", forwarding to "
                 + target.address());
@@ -74,13 +83,20 @@ public final class UdpListenConnect implements Forwarder {
         return loop.submit(table::size);
     }
 
-    private final class ClientDatagrams extends SimpleChannelInboundHandler<DatagramPacket> {
-        ClientDatagrams() {
-            super(false);
+    /** Client datagrams; on a listen+s listener, the opened ones of peers that proved the secret. */
+    private final class ClientDatagrams extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof DatagramPacket packet) {
+                received(ctx, packet);
+            }
+            if (msg instanceof PeerGone gone) {
+                table.get(gone.sender()).ifPresent(s -> s.end(SessionEnd.SOCKET_CLOSED, "secure hop peer silent"));
+            }
+            // else a Keepalive: the secure hop's own, which opens no session and keeps none going
         }
 
-        @Override
-        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+        private void received(ChannelHandlerContext ctx, DatagramPacket packet) {
             InetSocketAddress client = packet.sender();
             Optional<UdpSession> known = table.get(client);
             if (known.isPresent()) {
@@ -93,8 +109,9 @@ public final class UdpListenConnect implements Forwarder {
                 packet.release();
                 return;
             }
-            // Only the first datagram of a new session can be a knock; every later one is data.
-            if (Knock.is(packet.content())) {
+            // Only the first datagram of a new session can be a knock; every later one is data. On a
+            // listen+s listener keepalives replaced the knock: every datagram that opens is data.
+            if (!listen.isSecure() && Knock.is(packet.content())) {
                 opened.get().knocked(packet.content());
             } else {
                 opened.get().fromClient(packet.content());

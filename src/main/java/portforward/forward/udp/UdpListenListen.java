@@ -3,8 +3,9 @@ package portforward.forward.udp;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
-import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -22,7 +23,10 @@ import portforward.forward.RelayStats.SessionEnd;
 import portforward.forward.RelayStats.Unpaired;
 import portforward.forward.Show;
 import portforward.forward.StartException;
+import portforward.hop.secure.Strangers;
 import portforward.forward.udp.RendezvousSession.Caller;
+import portforward.hop.secure.udp.Keepalive;
+import portforward.hop.secure.udp.PeerGone;
 
 /**
  * udp listen-listen, the rendezvous relay: sessions (client addresses) on the two listeners are
@@ -38,6 +42,7 @@ public final class UdpListenListen implements Forwarder {
     private final UdpSessionTable<Caller, RendezvousSession> table;
     /** Unpaired sessions per listener, oldest first; a set so that an expiring one leaves in O(1). */
     private final List<LinkedHashSet<RendezvousSession>> waiting = List.of(new LinkedHashSet<>(), new LinkedHashSet<>());
+    private final List<Optional<Strangers>> strangers;
     private Channel first;
     private Channel second;
 
@@ -46,13 +51,20 @@ public final class UdpListenListen implements Forwarder {
         this.loop = context.group().next();
         this.drops = new DropReport(loop, context.spec().maxSessions(), context.events(), context.log(DropReport.LOG));
         this.table = new UdpSessionTable<>(context.spec().maxSessions(), drops);
+        this.strangers = List.of(UdpSockets.strangers(context, context.spec().first()),
+                UdpSockets.strangers(context, context.spec().second()));
+    }
+
+    @Override
+    public List<Strangers> secureListeners() {
+        return strangers.stream().flatMap(Optional::stream).toList();
     }
 
     @Override
     public void start() throws StartException {
-        first = UdpSockets.bind(context, context.spec().first(), loop, new Arrivals(0));
+        first = UdpSockets.bind(context, context.spec().first(), loop, new Arrivals(0), drops, strangers.get(0));
         try {
-            second = UdpSockets.bind(context, context.spec().second(), loop, new Arrivals(1));
+            second = UdpSockets.bind(context, context.spec().second(), loop, new Arrivals(1), drops, strangers.get(1));
         } catch (StartException e) {
             first.close();
             throw e;
@@ -123,32 +135,55 @@ public final class UdpListenListen implements Forwarder {
         }
     }
 
-    private final class Arrivals extends SimpleChannelInboundHandler<DatagramPacket> {
+    /**
+     * Datagrams on one listener. On a listen+s listener they come opened, from peers that proved
+     * the secret, and an agent's pool socket announces itself with a {@link Keepalive}, not a knock.
+     */
+    private final class Arrivals extends ChannelInboundHandlerAdapter {
         private final int side;
+        private final boolean secure;
 
         Arrivals(int side) {
-            super(false);
             this.side = side;
+            this.secure = (side == 0 ? context.spec().first() : context.spec().second()).isSecure();
         }
 
         @Override
-        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-            Caller caller = new Caller(side, packet.sender());
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            InetSocketAddress sender = msg instanceof DatagramPacket packet ? packet.sender()
+                    : msg instanceof Keepalive keepalive ? keepalive.sender() : null;
+            if (msg instanceof PeerGone gone) {
+                table.get(new Caller(side, gone.sender())).ifPresent(s -> {
+                    if (s.isPaired()) {
+                        s.pair().end(SessionEnd.SOCKET_CLOSED, "secure hop peer " + Show.address(gone.sender()) + " silent");
+                    } else {
+                        unpaired(s, Unpaired.CLIENT_LEFT, "secure hop peer silent");
+                    }
+                });
+                return;
+            }
+            if (sender == null) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            Caller caller = new Caller(side, sender);
             Optional<RendezvousSession> known = table.get(caller);
-            if (known.isPresent()) {
-                known.get().received(packet.content());
-                return;
-            }
             Duration pairTimeout = context.spec().pairTimeout();
-            Optional<RendezvousSession> opened = table.open(caller, c -> new RendezvousSession(c,
-                    Peer.behind(ctx.channel(), c.address()), loop, pairTimeout, drops,
+            Optional<RendezvousSession> session = known.isPresent() ? known : table.open(caller, c -> new RendezvousSession(c,
+                    Peer.behind(ctx.channel(), c.address()), !secure, loop, pairTimeout, drops,
                     expired -> unpaired(expired, Unpaired.NO_PARTNER, "no partner within " + IdleTimer.describe(pairTimeout))));
-            if (opened.isEmpty()) {
-                packet.release();
+            if (session.isEmpty()) {
+                ReferenceCountUtil.release(msg);
                 return;
             }
-            opened.get().received(packet.content());
-            arrived(opened.get());
+            if (msg instanceof DatagramPacket packet) {
+                session.get().received(packet.content());
+            } else {
+                session.get().keepalive();
+            }
+            if (known.isEmpty()) {
+                arrived(session.get()); // after its first datagram, so that a knock is known as one before pairing
+            }
         }
 
         @Override

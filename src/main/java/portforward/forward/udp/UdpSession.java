@@ -17,6 +17,7 @@ import portforward.forward.LogEvent;
 import portforward.forward.RelayContext;
 import portforward.forward.RelayStats.SessionEnd;
 import portforward.forward.Show;
+import portforward.hop.secure.udp.SecureDatagramSocket;
 
 /**
  * One client's flow in listen-conn or in the agent. Its datagrams go out on a socket of the
@@ -68,7 +69,7 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
      * registered, because a socket that cannot be opened ends the session at once.
      */
     void connect() {
-        UdpSockets.connect(context, loop, target, this).addListener(f -> connected((ChannelFuture) f));
+        UdpSockets.connect(context, loop, target, this, drops).addListener(f -> connected((ChannelFuture) f));
     }
 
     private void connected(ChannelFuture f) {
@@ -83,6 +84,27 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
         }
         channel = f.channel();
         context.track(channel);
+        if (target.isSecure()) {
+            SecureDatagramSocket.start(channel, false).addListener(ready -> secured(ready));
+            return;
+        }
+        opened();
+    }
+
+    /** The secure hop toward a conn+s target finished its handshake, or gave up. */
+    private void secured(io.netty.util.concurrent.Future<?> ready) {
+        context.events().handshake(ready.isSuccess());
+        if (ended) {
+            return;
+        }
+        if (!ready.isSuccess()) {
+            end(SessionEnd.TARGET_FAILED, "target " + target.address() + ": " + ready.cause().getMessage(), Level.WARNING);
+            return;
+        }
+        opened();
+    }
+
+    private void opened() {
         toTarget = Peer.connected(channel);
         connected = true;
         LogEvent.info(context.log(LOG), "session_open", () -> Map.of("session", id, "client", Show.address(client.address()),
@@ -134,6 +156,14 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof SecureDatagramSocket.Silent silent) {
+            end(SessionEnd.SOCKET_CLOSED, "secure hop to " + target.address() + " " + silent.why(), Level.WARNING);
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (context.stopping()) {
             end(SessionEnd.SHUTDOWN, "shutdown");
@@ -159,7 +189,7 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
         ended = true;
         idle.cancel();
         drop(DropReport.Reason.UNDELIVERED, connecting.discard());
-        if (connected && !channel.eventLoop().isShuttingDown()) {
+        if (channel != null && !channel.eventLoop().isShuttingDown()) {
             // A loop that is shutting down closes its own channels; asked from another loop, the
             // close could only be refused, with a warning from Netty.
             channel.close();

@@ -17,6 +17,11 @@ import portforward.forward.RelayContext;
 import portforward.forward.Show;
 import portforward.forward.StartException;
 import portforward.forward.Targets;
+import portforward.hop.secure.Strangers;
+import portforward.hop.secure.udp.DatagramDrop;
+import portforward.hop.secure.udp.HopEvents;
+import portforward.hop.secure.udp.SecureDatagramListener;
+import portforward.hop.secure.udp.SecureDatagramSocket;
 import portforward.transport.Transport;
 
 /** Opens datagram sockets with the options every UDP socket of the relay needs. */
@@ -44,13 +49,18 @@ final class UdpSockets {
     private UdpSockets() {
     }
 
-    /** Binds a listener for {@code endpoint} on {@code loop}, or says which address failed and why. */
-    static Channel bind(RelayContext context, Endpoint endpoint, EventLoop loop, ChannelHandler handler)
-            throws StartException {
+    /**
+     * Binds a listener for {@code endpoint} on {@code loop}, or says which address failed and why.
+     * A {@code listen+s} listener answers the secure hop; {@code handler} then reads plaintext only.
+     */
+    static Channel bind(RelayContext context, Endpoint endpoint, EventLoop loop, ChannelHandler handler, DropReport drops,
+            Optional<Strangers> strangers) throws StartException {
         InetSocketAddress address = Listeners.resolveListen(endpoint);
         Optional<ChannelHandler> filter = context.sources().restricted()
                 ? Optional.of(new SourceFilter(context)) : Optional.empty();
-        ChannelFuture bound = bootstrap(context, loop, LISTENER_SOCKET_BUFFER, handler, false, filter)
+        Optional<ChannelHandler> layer = strangers.map(s -> new SecureDatagramListener(context.datagramHop(), s,
+                events(context, drops), context.spec().maxSessions()));
+        ChannelFuture bound = bootstrap(context, loop, LISTENER_SOCKET_BUFFER, handler, false, filter, layer)
                 .channelFactory(context.transport().datagramFactory(address.getAddress()))
                 .bind(address).awaitUninterruptibly();
         if (!bound.isSuccess()) {
@@ -60,21 +70,48 @@ final class UdpSockets {
         return bound.channel();
     }
 
-    /** A socket on {@code loop} connected to {@code target}; see {@link Targets#connect}. */
-    static ChannelFuture connect(RelayContext context, EventLoop loop, Endpoint target, ChannelHandler handler) {
+    /**
+     * A socket on {@code loop} connected to {@code target}; see {@link Targets#connect}. Toward a
+     * {@code conn+s} target it carries the secure hop, which {@link SecureDatagramSocket#start} starts.
+     */
+    static ChannelFuture connect(RelayContext context, EventLoop loop, Endpoint target, ChannelHandler handler,
+            DropReport drops) {
         Transport transport = context.transport();
+        Optional<ChannelHandler> layer = target.isSecure()
+                ? Optional.of(new SecureDatagramSocket(context.datagramHop(), events(context, drops))) : Optional.empty();
         return context.events().countFailure(Targets.connect(bootstrap(context, loop, SESSION_SOCKET_BUFFER,
-                handler, true, Optional.empty()), target, transport::datagramFactory, transport.datagramChannel()));
+                handler, true, Optional.empty(), layer), target, transport::datagramFactory, transport.datagramChannel()));
+    }
+
+    /** Who keeps {@code endpoint}'s count of handshakes and strangers, if it is a listen+s one. */
+    static Optional<Strangers> strangers(RelayContext context, Endpoint endpoint) {
+        return endpoint.isSecure() ? Optional.of(new Strangers(endpoint.toString(), context.log(Strangers.LOG)))
+                : Optional.empty();
+    }
+
+    private static HopEvents events(RelayContext context, DropReport drops) {
+        return new HopEvents() {
+            @Override
+            public void dropped(DatagramDrop why) {
+                drops.count(why);
+            }
+
+            @Override
+            public void renewed() {
+                context.events().keysRenewed(1);
+            }
+        };
     }
 
     /**
      * The write watermark is the socket buffer: a socket past it is backlogged, and datagrams for it
      * are dropped and counted rather than queued without bound. A connected socket sends the
      * equal-sized datagrams of one flush as one segmented send where the transport can.
+     * {@code filter}: first in the pipeline, before a datagram it drops is copied (--allow-from).
+     * {@code layer}: the secure hop, which turns datagrams into plaintext for {@code handler}.
      */
-    /** {@code filter}: first in the pipeline, before a datagram it drops is copied (--allow-from). */
     private static Bootstrap bootstrap(RelayContext context, EventLoop loop, int socketBuffer, ChannelHandler handler,
-            boolean connected, Optional<ChannelHandler> filter) {
+            boolean connected, Optional<ChannelHandler> filter, Optional<ChannelHandler> layer) {
         Transport transport = context.transport();
         boolean segmented = connected && transport.canSegmentDatagrams();
         return transport.receiveDatagramBatches(new Bootstrap(), RECEIVE_BUFFER)
@@ -92,6 +129,9 @@ final class UdpSockets {
                         if (segmented) {
                             ch.pipeline().addLast(transport.newSegmentedSends());
                         }
+                        // Between the flushes and the sends: a burst of equal plaintexts seals into
+                        // equal datagrams, which still leave as one segmented send.
+                        layer.ifPresent(ch.pipeline()::addLast);
                         ch.pipeline().addLast(new BatchedFlush(), handler);
                     }
                 });

@@ -44,6 +44,14 @@ public final class CipherState {
         return n;
     }
 
+    /**
+     * Noise section 5.1's SetNonce: a datagram carries its counter, so the receiver decrypts each
+     * one at the counter it names (its replay window, not this, keeps a counter from being taken twice).
+     */
+    public void setNonce(long nonce) {
+        n = nonce;
+    }
+
     public byte[] encryptWithAd(byte[] ad, byte[] plaintext) throws GeneralSecurityException {
         start(Cipher.ENCRYPT_MODE, ad == null ? null : ByteBuffer.wrap(ad));
         return cipher.doFinal(plaintext);

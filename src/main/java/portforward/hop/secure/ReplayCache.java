@@ -12,8 +12,8 @@ import java.util.Set;
  * The memory is bounded: when full, the oldest is forgotten and nothing dated at or before it is
  * taken any more.
  */
-final class ReplayCache {
-    static final long WINDOW_MILLIS = 120_000;
+public final class ReplayCache {
+    public static final long WINDOW_MILLIS = 120_000;
     static final int CAPACITY = 65_536;
 
     private record Seen(ByteBuffer ephemeral, long unixMillis) {
@@ -24,7 +24,7 @@ final class ReplayCache {
     private long floorMillis = Long.MIN_VALUE;
 
     /** Why {@code unixMillis}/{@code ephemeral} is refused at {@code nowMillis}, or null when it is taken. */
-    synchronized String check(byte[] ephemeral, long unixMillis, long nowMillis) {
+    public synchronized String check(byte[] ephemeral, long unixMillis, long nowMillis) {
         // Compared without subtracting the dates: their difference can overflow, and Math.abs of
         // Long.MIN_VALUE is negative, which let a date exactly that far away through.
         if (unixMillis < nowMillis - WINDOW_MILLIS || unixMillis > nowMillis + WINDOW_MILLIS) {

@@ -48,7 +48,7 @@ public final class Strangers {
         this.log = log;
     }
 
-    ReplayCache replays() {
+    public ReplayCache replays() {
         return replays;
     }
 
@@ -63,7 +63,7 @@ public final class Strangers {
     }
 
     /** A handshake's pending slot; given back once, by its end or by making room for a newer one. */
-    static final class Pending {
+    public static final class Pending {
         private final InetAddress source;
         private final Runnable evict;
         private final AtomicBoolean given = new AtomicBoolean();
@@ -78,7 +78,7 @@ public final class Strangers {
      * Takes a pending slot for {@code peer}, or empty when its source holds too many (the refusal
      * is counted). {@code evict} ends the handshake if its slot is later needed for a newer one.
      */
-    Optional<Pending> admit(SocketAddress peer, Runnable evict) {
+    public Optional<Pending> admit(SocketAddress peer, Runnable evict) {
         InetAddress source = source(peer);
         AtomicInteger mine = pendingBySource.computeIfAbsent(source, s -> new AtomicInteger());
         if (mine.incrementAndGet() > PENDING_PER_SOURCE) {
@@ -101,7 +101,7 @@ public final class Strangers {
     }
 
     /** Gives back a slot once its handshake ended either way. */
-    void release(Pending slot) {
+    public void release(Pending slot) {
         if (give(slot)) {
             pending.remove(slot);
         }
@@ -122,12 +122,12 @@ public final class Strangers {
         }
     }
 
-    void admitted() {
+    public void admitted() {
         accepted.increment();
     }
 
     /** Counts a refused peer and logs it, at most once per source per 10 s, with how many were not logged. */
-    void refuse(SocketAddress peer, String why) {
+    public void refuse(SocketAddress peer, String why) {
         refused.increment();
         said.refused(peer, (source, quiet) -> LogEvent.info(log, "handshake_failed", () -> Map.of("listener", listener,
                 "client", source.getHostAddress(), "reason", why, "not_logged_since", quiet),

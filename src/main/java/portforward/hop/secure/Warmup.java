@@ -43,10 +43,16 @@ public final class Warmup {
             CipherState receive = new CipherState(psk);
             ByteBuffer ad = ByteBuffer.allocate(Wire.LENGTH_BYTES);
             ByteBuffer head = ByteBuffer.allocate(1);
-            ByteBuffer body = ByteBuffer.allocateDirect(Wire.SEND_MAX);
-            ByteBuffer sealed = ByteBuffer.allocateDirect(Wire.SEND_MAX + 1 + Wire.TAG);
-            ByteBuffer opened = ByteBuffer.allocateDirect(Wire.SEND_MAX + 1);
+            // Direct buffers as TCP records use, heap ones as UDP datagrams do (see hop.secure.udp.Keypair).
+            ByteBuffer[] bodies = {ByteBuffer.allocateDirect(Wire.SEND_MAX), ByteBuffer.allocate(Wire.SEND_MAX)};
+            ByteBuffer[] seals = {ByteBuffer.allocateDirect(Wire.SEND_MAX + 1 + Wire.TAG),
+                ByteBuffer.allocate(Wire.SEND_MAX + 1 + Wire.TAG)};
+            ByteBuffer[] opens = {ByteBuffer.allocateDirect(Wire.SEND_MAX + 1), ByteBuffer.allocate(Wire.SEND_MAX + 1)};
             for (int i = 0; i < RECORDS; i++) {
+                int kind = (i >> 1) & 1;
+                ByteBuffer body = bodies[kind];
+                ByteBuffer sealed = seals[kind];
+                ByteBuffer opened = opens[kind];
                 body.clear().limit(i % 2 == 0 ? RECORD_BYTES : 64);
                 head.clear();
                 sealed.clear();

@@ -13,11 +13,11 @@ import java.util.Optional;
  * frames are Noise_NNpsk0 handshake messages; after them each frame is one AES-GCM record whose
  * plaintext is {@code type | body}, authenticated together with its length bytes.
  */
-final class Wire {
-    static final String PROTOCOL = "Noise_NNpsk0_25519_AESGCM_SHA256";
+public final class Wire {
+    public static final String PROTOCOL = "Noise_NNpsk0_25519_AESGCM_SHA256";
     static final byte VERSION = 1;
     /** Hashed into the handshake, never sent: a peer of another protocol or version cannot complete it. */
-    static final byte[] PROLOGUE = prologue();
+    public static final byte[] PROLOGUE = prologue();
     static final int LENGTH_BYTES = 2;
     /** A handshake frame is far smaller; anything larger is refused before it is buffered. */
     static final int HANDSHAKE_MAX = 512;
@@ -37,7 +37,7 @@ final class Wire {
     static final byte IDLE = 7;
 
     /** The initiator's first payload: version, role, flags, unix millis, heartbeat millis, 16 random bytes. */
-    static final int HELLO_BYTES = 1 + 1 + 1 + 8 + 4 + 16;
+    public static final int HELLO_BYTES = 1 + 1 + 1 + 8 + 4 + 16;
     static final byte ROLE_CLIENT = 0;
     static final byte ROLE_AGENT = 1;
 
@@ -55,8 +55,8 @@ final class Wire {
     }
 
     /** What the initiator says of itself; it has no forward secrecy, so it holds nothing secret. */
-    record Hello(boolean agentLink, long unixMillis, int heartbeatMillis) {
-        byte[] encode() {
+    public record Hello(boolean agentLink, long unixMillis, int heartbeatMillis) {
+        public byte[] encode() {
             byte[] random = new byte[16];
             RANDOM.nextBytes(random);
             return ByteBuffer.allocate(HELLO_BYTES).put(VERSION).put(agentLink ? ROLE_AGENT : ROLE_CLIENT)
@@ -64,7 +64,7 @@ final class Wire {
         }
 
         /** Empty when the payload is not a hello of this version. */
-        static Optional<Hello> decode(byte[] payload) {
+        public static Optional<Hello> decode(byte[] payload) {
             if (payload.length != HELLO_BYTES || payload[0] != VERSION || (payload[1] & 0xfe) != 0) {
                 return Optional.empty();
             }
@@ -74,11 +74,11 @@ final class Wire {
     }
 
     /** The responder's payload: its version and no flags yet. */
-    static byte[] welcome() {
+    public static byte[] welcome() {
         return new byte[] {VERSION, 0};
     }
 
-    static boolean isWelcome(byte[] payload) {
+    public static boolean isWelcome(byte[] payload) {
         return payload.length == 2 && payload[0] == VERSION && payload[1] == 0;
     }
 
