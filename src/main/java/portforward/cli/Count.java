@@ -17,9 +17,14 @@ final class Count implements ValueConverter<Integer> {
 
     @Override
     public Integer convert(String value) {
-        int n;
+        return (int) whole(option, value, min, max);
+    }
+
+    /** {@code value} as a whole number from {@code min} to {@code max}, or the line that says why not. */
+    static long whole(String option, String value, long min, long max) {
+        long n;
         try {
-            n = Integer.parseInt(value);
+            n = Long.parseLong(value);
         } catch (NumberFormatException e) {
             throw new ValueConversionException("--" + option + " '" + value + "' is not a whole number");
         }

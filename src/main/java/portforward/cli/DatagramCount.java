@@ -8,16 +8,7 @@ import portforward.endpoint.Defaults;
 final class DatagramCount implements ValueConverter<Long> {
     @Override
     public Long convert(String value) {
-        long n;
-        try {
-            n = Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new ValueConversionException("--rekey-datagrams '" + value + "' is not a whole number");
-        }
-        if (n < 1 || n > Defaults.REKEY_DATAGRAMS) {
-            throw new ValueConversionException("--rekey-datagrams " + n + " out of range (use 1.." + Defaults.REKEY_DATAGRAMS + ")");
-        }
-        return n;
+        return Count.whole("rekey-datagrams", value, 1, Defaults.REKEY_DATAGRAMS);
     }
 
     @Override
