@@ -85,4 +85,22 @@ class SignalTest {
             }
         }
     }
+
+    /**
+     * Under nohup SIGHUP stays ignored (the JVM installs no handler for a signal its parent
+     * ignored), so a relay with --config says at start that it cannot reload, rather than leaving
+     * the user's SIGHUP to do nothing in silence. The warning is the feature here.
+     */
+    @Test
+    void underNohupAConfigsRelaySaysItCannotReload(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("pf.conf"), "tcp listen:127.0.0.1:0 conn:127.0.0.1:9\n");
+        try (RelayProcess relay = RelayProcess.startUnderNohup("-c", file.toString())) {
+            relay.await(Pattern.compile("WARN  SIGHUP was ignored by whoever started the relay \\(nohup does that\\),"
+                    + " so SIGHUP cannot reload the configuration"));
+            relay.listeningPort();
+            relay.signal("TERM");
+            assertTrue(relay.process().waitFor(20, TimeUnit.SECONDS));
+            assertEquals(0, relay.process().exitValue());
+        }
+    }
 }

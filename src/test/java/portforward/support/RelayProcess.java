@@ -33,10 +33,23 @@ public final class RelayProcess implements AutoCloseable {
         reader.start();
     }
 
-    /** Starts {@code portforward ARGS}; {@code shellPrefix} (such as "ulimit -n 96;") runs first if given. */
+    /**
+     * Starts {@code portforward ARGS}; {@code shellPrefix} (such as "ulimit -n 96;") runs first if given.
+     * The relay gets the default action for HUP, INT and TERM whatever this JVM was started with: a
+     * suite run under nohup or in a background job would otherwise hand it those signals ignored.
+     */
     public static RelayProcess start(String shellPrefix, String... args) throws IOException {
+        return start("--default-signal=HUP,INT,TERM", shellPrefix, args);
+    }
+
+    /** Starts {@code portforward ARGS} with SIGHUP ignored, as nohup starts a program. */
+    public static RelayProcess startUnderNohup(String... args) throws IOException {
+        return start("--ignore-signal=HUP", null, args);
+    }
+
+    private static RelayProcess start(String signals, String shellPrefix, String... args) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+        List<String> command = new ArrayList<>(List.of("env", signals, java, "-cp", System.getProperty("java.class.path"),
                 "portforward.cli.Main"));
         command.addAll(List.of(args));
         if (shellPrefix != null) {
