@@ -39,6 +39,7 @@ import portforward.forward.RelayStats.LinkEnd;
 import portforward.support.LeakCheck;
 import portforward.support.Sockets;
 import portforward.support.TcpServer;
+import portforward.support.ThreadPerTask;
 import portforward.support.UdpEcho;
 import portforward.transport.Transport;
 
@@ -104,8 +105,9 @@ class ReloadTest {
                     assertEcho(onGone, "before");
                     assertEcho(onMoved, "before");
                     CountDownLatch underway = new CountDownLatch(1);
-                    CompletableFuture<byte[]> sent = CompletableFuture.supplyAsync(() -> send(bulk));
-                    CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> receive(bulk, underway));
+                    CompletableFuture<byte[]> sent = CompletableFuture.supplyAsync(() -> send(bulk), ThreadPerTask.EXECUTOR);
+                    CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> receive(bulk, underway),
+                            ThreadPerTask.EXECUTOR);
                     assertTrue(underway.await(60, TimeUnit.SECONDS), "the transfer did not get under way");
 
                     Files.writeString(file, "# gone is removed, moved changed, added new\n" + dns

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import portforward.support.TestRelay;
+import portforward.support.ThreadPerTask;
 import portforward.transport.Transport;
 
 /**
@@ -55,8 +56,8 @@ class StopTogetherTest {
                     user.send("round " + i, relay.address(0));
                     assertEquals("round " + i, user.receiveText(), "the agent answered");
                 }
-                CompletableFuture<Void> a = CompletableFuture.runAsync(relay::close);
-                CompletableFuture<Void> b = CompletableFuture.runAsync(agent::close);
+                CompletableFuture<Void> a = CompletableFuture.runAsync(relay::close, ThreadPerTask.EXECUTOR);
+                CompletableFuture<Void> b = CompletableFuture.runAsync(agent::close, ThreadPerTask.EXECUTOR);
                 a.get(30, TimeUnit.SECONDS);
                 b.get(30, TimeUnit.SECONDS);
             }
