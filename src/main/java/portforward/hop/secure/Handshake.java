@@ -188,7 +188,8 @@ final class Handshake {
     /** The connection closed; a handshake still under way failed with it. */
     void closed() {
         failed(isInitiator() ? "the peer closed the handshake (a different secret, clocks more than "
-                + ReplayCache.WINDOW_MILLIS / 1000 + " s apart, or not a +s endpoint)" : "closed during the handshake");
+                + ReplayCache.WINDOW_MILLIS / 1000 + " s apart, a --allow-from on the peer that leaves this host out, or not"
+                + " a +s endpoint)" : "closed during the handshake");
     }
 
     private void releaseSlot() {

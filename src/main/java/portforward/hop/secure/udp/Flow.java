@@ -277,7 +277,7 @@ final class Flow {
             if (current == null) {
                 failed("no answer to the secure hop handshake within " + HopSettings.HANDSHAKE_TIMEOUT.toSeconds()
                         + " s (a different secret, clocks more than " + ReplayCache.WINDOW_MILLIS / 1000
-                        + " s apart, or not a listen+s endpoint)");
+                        + " s apart, a --allow-from on the relay that leaves this host out, or not a listen+s endpoint)");
             }
             return; // a renewal that failed is tried again with the next datagram; the keys still serve
         }
