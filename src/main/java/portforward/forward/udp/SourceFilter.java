@@ -16,6 +16,7 @@ import portforward.forward.Show;
 final class SourceFilter extends ChannelInboundHandlerAdapter {
     private final AllowedSources sources;
     private final RelayStats stats;
+    private String listener; // "udp ADDRESS", made once: the socket is bound before its first read
 
     SourceFilter(RelayContext context) {
         this.sources = context.sources();
@@ -25,11 +26,18 @@ final class SourceFilter extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof DatagramPacket packet
-                && !sources.admits(packet.sender(), "udp " + Show.address(ctx.channel().localAddress()))) {
+                && !sources.admits(packet.sender(), listener(ctx))) {
             packet.release();
             stats.dropped(Drop.NOT_ALLOWED, 1);
             return;
         }
         ctx.fireChannelRead(msg);
+    }
+
+    private String listener(ChannelHandlerContext ctx) {
+        if (listener == null) {
+            listener = "udp " + Show.address(ctx.channel().localAddress());
+        }
+        return listener;
     }
 }
