@@ -106,6 +106,15 @@ def start_dns(lab):
     lab.wait_listening("dns", "udp", 53, dns)
 
 
+def dig_until_answered(lab, procs, relay, name, what):
+    """Asks the client's relay (port 5353) until the chain behind it answers with the dns host's address."""
+    for _ in deadline_loop(15, what):
+        lab.check_alive(procs)
+        rc, out = lab.run("client", f"dig +short +tries=1 +time=1 @{relay} -p 5353 {name}", timeout=10)
+        if out.strip() == "10.200.9.9":
+            return
+
+
 def dns_blocked(lab, host, addr):
     rc, out = lab.run(host, f"dig +short +tries=1 +time=1 @{addr} example.test", timeout=10)
     if rc == 0 and out.strip():
@@ -132,11 +141,7 @@ def udp_reverse(lab):
     agent = lab.start_block("agent")
     dns_blocked(lab, "client", "10.200.45.53")
     # The relay learns the agent's address from its knock; until then a query has nowhere to go.
-    for _ in deadline_loop(15, "the reverse UDP chain to answer a query"):
-        lab.check_alive(relay + agent)
-        rc, out = lab.run("client", "dig +short +tries=1 +time=1 @10.200.43.1 -p 5353 example.test", timeout=10)
-        if out.strip() == "10.200.9.9":
-            break
+    dig_until_answered(lab, relay + agent, "10.200.43.1", "example.test", "the reverse UDP chain to answer a query")
     lab.run_block("client")
     return "dig through udp relay and agent ok; direct path blocked"
 
@@ -252,11 +257,8 @@ def udp_secure(lab):
     agent = lab.start_block("agent")
     dns_blocked(lab, "client", "10.200.48.53")
     # The relay learns of the agent's sockets once their handshakes are done.
-    for _ in deadline_loop(15, "the secure reverse UDP chain to answer a query"):
-        lab.check_alive(relay + agent)
-        rc, out = lab.run("client", "dig +short +tries=1 +time=1 @10.200.46.1 -p 5353 warmup.example.test", timeout=10)
-        if out.strip() == "10.200.9.9":
-            break
+    dig_until_answered(lab, relay + agent, "10.200.46.1", "warmup.example.test",
+                       "the secure reverse UDP chain to answer a query")
     lab.run_block("client")
     lab.stop([tcpdump], signal.SIGINT)
     with open(capture, "rb") as f:
