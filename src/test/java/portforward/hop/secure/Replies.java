@@ -10,17 +10,16 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.util.HexFormat;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 import portforward.forward.tcp.TcpListenConnect;
 import portforward.forward.tcp.TcpListenListen;
+import portforward.support.Counters;
 import portforward.support.TestRelay;
 
 /** What a peer got back from a secure hop, and the counters a test waits on. */
 final class Replies {
     /** Long enough for the 5 s handshake limit to end a connection by itself, with room to spare. */
-    static final int CLOSE_TIMEOUT_MS = 30_000;
+    static final int CLOSE_TIMEOUT_MS = Counters.TIMEOUT_MS;
 
     private Replies() {
     }
@@ -89,12 +88,6 @@ final class Replies {
 
     /** Waits until {@code counter} reaches {@code atLeast}; counters have no event to wait on. */
     static void awaitAtLeast(LongSupplier counter, long atLeast, String what) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_TIMEOUT_MS);
-        while (counter.getAsLong() < atLeast) {
-            if (System.nanoTime() > deadline) {
-                fail(what + ": " + counter.getAsLong() + " where at least " + atLeast + " were expected");
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
-        }
+        Counters.awaitAtLeast(counter, atLeast, what);
     }
 }
