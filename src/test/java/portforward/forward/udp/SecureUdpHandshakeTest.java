@@ -16,6 +16,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import portforward.forward.RelayStats.Drop;
 import portforward.forward.udp.HopTap.Seen;
 import portforward.forward.udp.HopTap.Way;
+import portforward.hop.secure.Strangers;
+import portforward.support.Counters;
 import portforward.support.LeakCheck;
 import portforward.support.SecretFile;
 import portforward.support.TestRelay;
@@ -117,6 +119,31 @@ class SecureUdpHandshakeTest {
             assertTrue(stranger.receiveWithin(Duration.ofMillis(100)).isEmpty(), "the stranger got an answer");
             assertEquals(1, b.events().sessionsOpened(), "only the real client's session");
             assertEquals(1, echo.received().size());
+        }
+    }
+
+    /**
+     * A peer that has the secret and gets its reply, then never sends a datagram under the new
+     * keys (a middlebox swallows them): the responder gives it up by its own 5 s limit, counts it
+     * refused, opens no session, and never sent it anything but the reply its first message earned.
+     */
+    @ParameterizedTest
+    @MethodSource("portforward.support.Transports#all")
+    void aPeerThatNeverConfirmsItsKeysIsGivenUpByTheResponder(Transport transport) throws Exception {
+        String key = SecretFile.create();
+        HopTap.Policy onlyHellos = (way, flow, d) -> way == Way.TO_INITIATOR || d[0] == HELLO ? List.of(d) : List.of();
+        try (EchoTarget echo = new EchoTarget(); UdpPeer client = new UdpPeer();
+                TestRelay b = responder(transport, key, echo.port());
+                HopTap tap = new HopTap(b.port(), onlyHellos);
+                TestRelay a = initiator(transport, key, tap.port())) {
+            client.send("swallowed", a.address(0));
+            Strangers strangers = b.forwarder().secureListeners().get(0);
+            Counters.awaitAtLeast(strangers::refused, 1, "the unconfirmed peer given up");
+            assertEquals(0, strangers.accepted(), "it never proved the secret with a datagram");
+            assertEquals(0, b.events().sessionsOpened());
+            assertTrue(echo.received().isEmpty());
+            assertTrue(tap.seen().stream().filter(d -> d.way() == Way.TO_INITIATOR).allMatch(d -> d.type() == WELCOME),
+                    "the responder sent it nothing but welcomes");
         }
     }
 }
