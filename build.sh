@@ -57,9 +57,9 @@ command -v mvn >/dev/null || { echo "build.sh: mvn not found on PATH (install Ap
 
 # The JVM flags live here so that every way of starting the relay gets them (the training runs
 # below too: a class-data archive only maps into a JVM with the same GC and class path).
-#   TieredStopAtLevel=1 (added by the launcher unless an endpoint is +s): C1 only. The relay's work
-#     is in the kernel; C2 spent more CPU compiling
-#     in a relay's first seconds than it ever saved (conn rate and bytes per CPU-second both rose).
+#   No TieredStopAtLevel: the full JIT (C1, then C2 for the hot paths). A relay runs for weeks:
+#     warm, C2 spends 18 % less CPU per link than C1 alone and answers sooner (src/docs/performance.md,
+#     round three); C1 alone only wins the first few seconds, while C2 is still compiling.
 #   SerialGC, -Xmx256m: one small heap; see the README's Performance section for the sizing.
 #   leakDetection.level=disabled: Netty's sampled leak tracking records a stack trace for one
 #     buffer in 128, 1.3 % of a warm relay's CPU in a connect-send-close profile; the tests run
@@ -221,14 +221,8 @@ elif [ -r "$jsa.id" ]; then
 else
     note="no class-data archive in $lib; start-up is slower (build.sh makes one)"
 fi
-# A secure hop (+s) needs C2: only it compiles AES-GCM to the CPU's AES and carry-less multiply
-# instructions (C1 moved about 20 MB/s, C2 over 1 GB/s). Everything else runs C1 only.
-tier="-XX:TieredStopAtLevel=1"
-for arg in "$@"; do
-    case "$arg" in *+[sS]:*|*+[sS]+*|*+[sS][eE][cC][uU][rR][eE]:*|*+[sS][eE][cC][uU][rR][eE]+*) tier="" ;; esac
-done
 # exec, so that signals reach the JVM directly.
-exec "$java" $jvm_flags $tier -Djava.library.path="$lib" -Dportforward.native="$lib/libportforward.so" -Dportforward.cds="$note" \
+exec "$java" $jvm_flags -Djava.library.path="$lib" -Dportforward.native="$lib/libportforward.so" -Dportforward.cds="$note" \
   $cds ${PORTFORWARD_JAVA_OPTS:-} -jar "$jar" "$@"
 LAUNCHER
     } > "$out"
