@@ -194,10 +194,18 @@ jsa="$lib/portforward.jsa"
 real=$(readlink -f "$java")
 release="${real%/bin/java}/release"
 id="unknown $real $jar"
+version=""
 if [ -r "$release" ]; then
     sum=$(cksum < "$release")
-    id="${sum%% *} $(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"/\1/p' "$release") $jar"
+    version=$(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"/\1/p' "$release")
+    id="${sum%% *} $version $jar"
 fi
+# C2 compiles in memory that glibc keeps after the compile (20-30 MB in a relay's first minute);
+# the JVM hands it back every 5 s where it can (17.0.9 and later, 21.0.1 and later, 22 on).
+case "$version" in
+    ''|17|17[!.0-9]*|17.0.[0-8]|17.0.[0-8][!0-9]*|18*|19*|20*|21|21[!.0-9]*|21.0.0*) trim="" ;;
+    *) trim="-XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000" ;;
+esac
 made=$(cat "$jsa.id" 2>/dev/null)
 note="class-data archive $jsa"
 if [ "$id" != "$made" ] && [ -r "$lib/portforward.classlist" ] && [ -w "$lib" ]; then
@@ -222,7 +230,7 @@ else
     note="no class-data archive in $lib; start-up is slower (build.sh makes one)"
 fi
 # exec, so that signals reach the JVM directly.
-exec "$java" $jvm_flags -Djava.library.path="$lib" -Dportforward.native="$lib/libportforward.so" -Dportforward.cds="$note" \
+exec "$java" $jvm_flags $trim -Djava.library.path="$lib" -Dportforward.native="$lib/libportforward.so" -Dportforward.cds="$note" \
   $cds ${PORTFORWARD_JAVA_OPTS:-} -jar "$jar" "$@"
 LAUNCHER
     } > "$out"
