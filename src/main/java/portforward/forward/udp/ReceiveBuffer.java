@@ -3,6 +3,7 @@ package portforward.forward.udp;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.DefaultMaxMessagesRecvByteBufAllocator;
+import io.netty.util.UncheckedBooleanSupplier;
 import io.netty.util.concurrent.FastThreadLocal;
 
 /**
@@ -12,9 +13,17 @@ import io.netty.util.concurrent.FastThreadLocal;
  * {@link RightSized} copies each datagram out, which hands its buffer back; a loop keeps as many
  * as one wake-up's reads hold at once (NIO reads them all before passing any on). A buffer that a
  * handler keeps after all is simply not reused.
+ *
+ * <p>Where one receive call takes a batch ({@code perCall} datagrams, epoll's recvmmsg), a wake-up
+ * makes one call: a call that returned fewer than the batch has emptied the socket, and a full
+ * batch already is the most a wake-up reads. Netty would otherwise call again until the socket
+ * reports nothing, and in its recvmmsg a getsockopt comes before every call: two of a lone
+ * datagram's six system calls. What is left or arrives after wakes the loop again at once (the
+ * relay's epoll registrations are level-triggered).
  */
 final class ReceiveBuffer extends DefaultMaxMessagesRecvByteBufAllocator {
     private final int size;
+    private final int perCall;
     private final FastThreadLocal<ByteBuf[]> spares = new FastThreadLocal<>() {
         @Override
         protected ByteBuf[] initialValue() {
@@ -31,9 +40,10 @@ final class ReceiveBuffer extends DefaultMaxMessagesRecvByteBufAllocator {
         }
     };
 
-    ReceiveBuffer(int size, int readsPerWakeup) {
+    ReceiveBuffer(int size, int readsPerWakeup, int perCall) {
         super(readsPerWakeup);
         this.size = size;
+        this.perCall = perCall;
     }
 
     private ByteBuf allocate(ByteBufAllocator alloc) {
@@ -52,6 +62,11 @@ final class ReceiveBuffer extends DefaultMaxMessagesRecvByteBufAllocator {
     @Override
     public Handle newHandle() {
         return new MaxMessageHandle() {
+            @Override
+            public boolean continueReading(UncheckedBooleanSupplier maybeMoreDataSupplier) {
+                return perCall == 1 && super.continueReading(maybeMoreDataSupplier);
+            }
+
             @Override
             public ByteBuf allocate(ByteBufAllocator alloc) {
                 return ReceiveBuffer.this.allocate(alloc);

@@ -99,6 +99,37 @@ class UdpListenConnectTest {
         }
     }
 
+    /**
+     * On epoll a wake-up makes one recvmmsg (up to 16 datagrams) and leaves the rest to the next:
+     * a burst of many batches held up behind busy loops still arrives whole, and so does a lone
+     * datagram after it.
+     */
+    @ParameterizedTest
+    @MethodSource("portforward.support.Transports#all")
+    void aBurstOfManyBatchesIsReadToTheLastDatagramAndALoneOneAfterIt(Transport transport) throws Exception {
+        try (EchoTarget target = new EchoTarget();
+                TestRelay relay = relay(transport, target.port());
+                UdpPeer client = new UdpPeer()) {
+            client.send("open", relay.address(0));
+            assertEquals("open", client.receiveText());
+            List<String> sent = new ArrayList<>();
+            try (HeldLoops held = HeldLoops.hold(relay.context().group())) {
+                for (int i = 0; i < 16 * 6 + 5; i++) {
+                    String text = "burst " + i;
+                    sent.add(text);
+                    client.send(text, relay.address(0));
+                }
+            }
+            List<String> echoed = new ArrayList<>();
+            for (int i = 0; i < sent.size(); i++) {
+                echoed.add(client.receiveText());
+            }
+            assertEquals(sorted(sent), sorted(echoed), "what came back of the burst");
+            client.send("lone", relay.address(0));
+            assertEquals("lone", client.receiveText());
+        }
+    }
+
     private static List<String> sorted(List<String> texts) {
         return texts.stream().sorted().toList();
     }
