@@ -76,23 +76,14 @@ class UdpListenConnectTest {
         try (EchoTarget target = new EchoTarget();
                 TestRelay relay = relay(transport, target.port());
                 UdpPeer client = new UdpPeer()) {
-            client.send("open", relay.address(0));
-            assertEquals("open", client.receiveText());
             List<String> sent = new ArrayList<>();
             int[] sizes = {1400, 1400, 1400, 500, 1400, 9000, 9000, 9000, 9000, 9000, 9000, 9000, 9000, 1, 1400};
-            try (HeldLoops held = HeldLoops.hold(relay.context().group())) {
-                for (int i = 0; i < sizes.length; i++) {
-                    for (int copy = 0; copy < (sizes[i] == 1400 ? 10 : 1); copy++) {
-                        String text = (i + "." + copy + " ").repeat(sizes[i]).substring(0, sizes[i]);
-                        sent.add(text);
-                        client.send(text, relay.address(0));
-                    }
+            for (int i = 0; i < sizes.length; i++) {
+                for (int copy = 0; copy < (sizes[i] == 1400 ? 10 : 1); copy++) {
+                    sent.add((i + "." + copy + " ").repeat(sizes[i]).substring(0, sizes[i]));
                 }
             }
-            List<String> echoed = new ArrayList<>();
-            for (int i = 0; i < sent.size(); i++) {
-                echoed.add(client.receiveText());
-            }
+            List<String> echoed = echoedBurst(client, relay, sent);
             List<String> atTarget = target.received().stream().skip(1).map(r -> new String(r.data())).toList();
             assertEquals(sorted(sent), sorted(atTarget), "what reached the target");
             assertEquals(sorted(sent), sorted(echoed), "what came back");
@@ -110,24 +101,34 @@ class UdpListenConnectTest {
         try (EchoTarget target = new EchoTarget();
                 TestRelay relay = relay(transport, target.port());
                 UdpPeer client = new UdpPeer()) {
-            client.send("open", relay.address(0));
-            assertEquals("open", client.receiveText());
             List<String> sent = new ArrayList<>();
-            try (HeldLoops held = HeldLoops.hold(relay.context().group())) {
-                for (int i = 0; i < 16 * 6 + 5; i++) {
-                    String text = "burst " + i;
-                    sent.add(text);
-                    client.send(text, relay.address(0));
-                }
+            for (int i = 0; i < 16 * 6 + 5; i++) {
+                sent.add("burst " + i);
             }
-            List<String> echoed = new ArrayList<>();
-            for (int i = 0; i < sent.size(); i++) {
-                echoed.add(client.receiveText());
-            }
-            assertEquals(sorted(sent), sorted(echoed), "what came back of the burst");
+            assertEquals(sorted(sent), sorted(echoedBurst(client, relay, sent)), "what came back of the burst");
             client.send("lone", relay.address(0));
             assertEquals("lone", client.receiveText());
         }
+    }
+
+    /**
+     * Opens {@code client}'s session with one datagram, then sends {@code burst} while the relay's
+     * loops are held, so that it waits in the socket and is read in as few wake-ups as can be;
+     * returns the echoes, as many as were sent.
+     */
+    private static List<String> echoedBurst(UdpPeer client, TestRelay relay, List<String> burst) throws Exception {
+        client.send("open", relay.address(0));
+        assertEquals("open", client.receiveText());
+        try (HeldLoops held = HeldLoops.hold(relay.context().group())) {
+            for (String text : burst) {
+                client.send(text, relay.address(0));
+            }
+        }
+        List<String> echoed = new ArrayList<>();
+        for (int i = 0; i < burst.size(); i++) {
+            echoed.add(client.receiveText());
+        }
+        return echoed;
     }
 
     private static List<String> sorted(List<String> texts) {
