@@ -39,9 +39,12 @@ final class Admission extends ChannelInitializer<Channel> {
         return needed ? new Admission(context, endpoint, next) : next;
     }
 
+    /** "tcp ADDRESS" for refusal lines, made at the first one: it is the same for every connection. */
+    private volatile String label;
+
     @Override
     protected void initChannel(Channel ch) {
-        String listener = "tcp " + Show.address(ch.localAddress());
+        String listener = label(ch);
         if (!endpoint.readsProxyHeader() && !sources.admits(ch.remoteAddress(), listener)) {
             refuse(ch, Refusal.NOT_ALLOWED);
             return;
@@ -68,6 +71,15 @@ final class Admission extends ChannelInitializer<Channel> {
                     }));
         }
         ch.pipeline().addLast(next);
+    }
+
+    private String label(Channel ch) {
+        String made = label;
+        if (made == null) {
+            made = "tcp " + Show.address(ch.localAddress()); // racing loops make the same text
+            label = made;
+        }
+        return made;
     }
 
     /** Closes {@code ch} at once and counts why; false, for the allow-list's answer. */

@@ -14,8 +14,8 @@ import io.netty.util.concurrent.FastThreadLocal;
  * as one wake-up's reads hold at once (NIO reads them all before passing any on). A buffer that a
  * handler keeps after all is simply not reused.
  *
- * <p>Where one receive call takes a batch ({@code perCall} datagrams, epoll's recvmmsg), a wake-up
- * makes one call: a call that returned fewer than the batch has emptied the socket, and a full
+ * <p>Where one receive call takes a batch ({@code batched}: epoll's recvmmsg), a wake-up makes one
+ * call: a call that returned fewer than the batch has emptied the socket, and a full
  * batch already is the most a wake-up reads. Netty would otherwise call again until the socket
  * reports nothing, and in its recvmmsg a getsockopt comes before every call: two of a lone
  * datagram's six system calls. What is left or arrives after wakes the loop again at once (the
@@ -23,7 +23,7 @@ import io.netty.util.concurrent.FastThreadLocal;
  */
 final class ReceiveBuffer extends DefaultMaxMessagesRecvByteBufAllocator {
     private final int size;
-    private final int perCall;
+    private final boolean batched;
     private final FastThreadLocal<ByteBuf[]> spares = new FastThreadLocal<>() {
         @Override
         protected ByteBuf[] initialValue() {
@@ -40,10 +40,10 @@ final class ReceiveBuffer extends DefaultMaxMessagesRecvByteBufAllocator {
         }
     };
 
-    ReceiveBuffer(int size, int readsPerWakeup, int perCall) {
+    ReceiveBuffer(int size, int readsPerWakeup, boolean batched) {
         super(readsPerWakeup);
         this.size = size;
-        this.perCall = perCall;
+        this.batched = batched;
     }
 
     private ByteBuf allocate(ByteBufAllocator alloc) {
@@ -64,7 +64,7 @@ final class ReceiveBuffer extends DefaultMaxMessagesRecvByteBufAllocator {
         return new MaxMessageHandle() {
             @Override
             public boolean continueReading(UncheckedBooleanSupplier maybeMoreDataSupplier) {
-                return perCall == 1 && super.continueReading(maybeMoreDataSupplier);
+                return !batched && super.continueReading(maybeMoreDataSupplier);
             }
 
             @Override

@@ -42,9 +42,9 @@ final class UdpSockets {
      * recvmmsg call; 32 and 64 measured within the noise of it).
      */
     private static final int READS_PER_WAKEUP = 16;
-    private static final RecvByteBufAllocator ONE_PER_CALL = new ReceiveBuffer(RECEIVE_BUFFER, READS_PER_WAKEUP, 1);
+    private static final RecvByteBufAllocator ONE_PER_CALL = new ReceiveBuffer(RECEIVE_BUFFER, READS_PER_WAKEUP, false);
     private static final RecvByteBufAllocator BATCHES = new ReceiveBuffer(RECEIVE_BUFFER * Transport.RECVMMSG_BATCH,
-            READS_PER_WAKEUP, Transport.RECVMMSG_BATCH);
+            READS_PER_WAKEUP, true);
 
     private UdpSockets() {
     }

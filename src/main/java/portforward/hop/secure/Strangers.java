@@ -79,7 +79,7 @@ public final class Strangers {
      * is counted). {@code evict} ends the handshake if its slot is later needed for a newer one.
      */
     public Optional<Pending> admit(SocketAddress peer, Runnable evict) {
-        InetAddress source = source(peer);
+        InetAddress source = SourceLog.source(peer);
         AtomicInteger mine = pendingBySource.computeIfAbsent(source, s -> new AtomicInteger());
         if (mine.incrementAndGet() > PENDING_PER_SOURCE) {
             decrement(source, mine);
@@ -133,9 +133,5 @@ public final class Strangers {
                 "client", source.getHostAddress(), "reason", why, "not_logged_since", quiet),
                 () -> "secure hop " + listener + ": dropped a connection from " + source.getHostAddress() + " ("
                         + why + ")" + (quiet > 0 ? "; " + quiet + " more from it since the last line" : "")));
-    }
-
-    private static InetAddress source(SocketAddress peer) {
-        return SourceLog.source(peer);
     }
 }
