@@ -32,6 +32,7 @@ public final class RelayContext {
     private final Map<String, Logger> loggers = new ConcurrentHashMap<>();
     private final AllowedSources sources;
     private final Optional<RateLimit> rateLimit;
+    private final HandshakeTurns handshakeTurns = new HandshakeTurns(HandshakeTurns.IN_FLIGHT, events);
 
     public RelayContext(RelaySpec spec, Transport transport, EventLoopGroup group) {
         this(spec, transport, group, Optional.empty());
@@ -78,6 +79,11 @@ public final class RelayContext {
     /** What the secure hop of a {@code +s} UDP endpoint runs with; only asked for where one is. */
     public DatagramHopSettings datagramHop() {
         return new DatagramHopSettings(hop(), spec.rekey(), spec.rekeyDatagrams());
+    }
+
+    /** Turns for the handshakes this forward starts toward its +s target. */
+    public HandshakeTurns handshakeTurns() {
+        return handshakeTurns;
     }
 
     public Transport transport() {

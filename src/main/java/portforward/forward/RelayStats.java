@@ -52,6 +52,7 @@ public final class RelayStats {
     private final LongAdder handshakesOk = new LongAdder();
     private final LongAdder handshakesFailed = new LongAdder();
     private final LongAdder keysRenewed = new LongAdder();
+    private final LongAdder handshakesWaiting = new LongAdder();
     private final AtomicInteger waiters = new AtomicInteger();
 
     public void linkOpened() {
@@ -191,6 +192,17 @@ public final class RelayStats {
 
     public long keysRenewed() {
         return keysRenewed.sum();
+    }
+
+    /** A handshake toward a +s target began ({@code +1}) or stopped ({@code -1}) waiting for its turn. */
+    public void handshakeWaiting(int change) {
+        handshakesWaiting.add(change);
+        changed();
+    }
+
+    /** Handshakes toward a +s target waiting for a turn now ({@link HandshakeTurns}). */
+    public long handshakesWaiting() {
+        return handshakesWaiting.sum();
     }
 
     public long handshakesOk() {

@@ -59,6 +59,9 @@ final class Exposition {
         e.family("portforward_agent_pooled", "gauge", "Agent: idle connections held open toward the relay",
                 RelayStats::agentPooled);
         e.handshakes();
+        e.family("portforward_secure_handshakes_waiting", "gauge",
+                "Secure-hop handshakes toward a +s target waiting for one of the forward's 32 turns",
+                RelayStats::handshakesWaiting);
         e.family("portforward_secure_udp_rekeys_total", "counter", "UDP over the secure hop: keys renewed by the dialling side",
                 RelayStats::keysRenewed);
         e.header("portforward_build_info", "gauge", "The version of this portforward; always 1");

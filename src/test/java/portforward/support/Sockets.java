@@ -116,4 +116,27 @@ public final class Sockets {
         resetting.close();
         assertThrows(SocketException.class, () -> readToEnd(other), "the other end must see a reset");
     }
+    /**
+     * How many established TCP connections to local {@code port} hold bytes not yet read, whether
+     * accepted or still in the listener's queue: what a busy relay has waiting for it (from
+     * /proc/net/tcp and tcp6; Linux only, as the relay's native transport).
+     */
+    public static long unreadConnections(int port) {
+        String local = String.format(":%04X", port);
+        long count = 0;
+        for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
+            try {
+                for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(table))) {
+                    String[] f = line.trim().split("\\s+");
+                    if (f.length > 4 && f[1].endsWith(local) && f[3].equals("01")
+                            && Long.parseLong(f[4].substring(f[4].indexOf(':') + 1), 16) > 0) {
+                        count++;
+                    }
+                }
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return count;
+    }
 }

@@ -20,7 +20,8 @@ import portforward.transport.Transport;
 /**
  * Opens outbound TCP connections on a given event loop, with the options every link uses, and
  * the target's layers on them: the future completes once the connection is up and, for a
- * {@code conn+s} target, the secure hop's handshake is done.
+ * {@code conn+s} target, the secure hop's handshake is done. Toward a {@code conn+s} target a
+ * dial waits for its turn first ({@link portforward.forward.HandshakeTurns}).
  */
 final class Dialer {
     private Dialer() {
@@ -38,6 +39,20 @@ final class Dialer {
     static Future<Channel> dial(RelayContext context, EventLoop loop, Endpoint target, boolean agentLink,
             ChannelHandler handler) {
         Promise<Channel> done = loop.newPromise();
+        if (target.isSecure()) {
+            context.handshakeTurns().take(loop, turn -> {
+                done.addListener(f -> turn.end());
+                connect(context, loop, target, agentLink, handler, done);
+            });
+        } else {
+            connect(context, loop, target, agentLink, handler, done);
+        }
+        return done;
+    }
+
+    /** Connects, then (conn+s) has the handshake done, and completes {@code done} either way. */
+    private static void connect(RelayContext context, EventLoop loop, Endpoint target, boolean agentLink,
+            ChannelHandler handler, Promise<Channel> done) {
         // TCP_NODELAY is Netty's default for both transports; setting it again costs a system call.
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
@@ -74,6 +89,5 @@ final class Dialer {
                 done.trySuccess(f.channel());
             }
         });
-        return done;
     }
 }

@@ -51,13 +51,14 @@ final class PoolSocket extends ChannelInboundHandlerAdapter {
     void start(Channel channel) {
         context.track(channel);
         if (context.spec().first().isSecure()) {
-            SecureDatagramSocket.start(channel, true).addListener(ready -> {
+            context.handshakeTurns().take(loop, turn -> SecureDatagramSocket.start(channel, true).addListener(ready -> {
+                turn.end();
                 context.events().handshake(ready.isSuccess());
                 if (!ready.isSuccess() && channel.isOpen()) {
                     pool.failed(channel, ready.cause().getMessage());
                     channel.close();
                 }
-            });
+            }));
             return;
         }
         knock(channel);

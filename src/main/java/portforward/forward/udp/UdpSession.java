@@ -85,7 +85,11 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
         channel = f.channel();
         context.track(channel);
         if (target.isSecure()) {
-            SecureDatagramSocket.start(channel, false).addListener(ready -> secured(ready));
+            Channel socket = channel;
+            context.handshakeTurns().take(loop, turn -> SecureDatagramSocket.start(socket, false).addListener(ready -> {
+                turn.end();
+                secured(ready);
+            }));
             return;
         }
         opened();

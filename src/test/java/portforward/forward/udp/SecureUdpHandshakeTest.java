@@ -7,17 +7,22 @@ import static portforward.forward.udp.SecureUdpTamperingTest.initiator;
 import static portforward.forward.udp.SecureUdpTamperingTest.responder;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import portforward.forward.HandshakeTurns;
 import portforward.forward.RelayStats.Drop;
 import portforward.forward.udp.HopTap.Seen;
 import portforward.forward.udp.HopTap.Way;
 import portforward.hop.secure.Strangers;
 import portforward.support.Counters;
+import portforward.support.HeldLoops;
 import portforward.support.LeakCheck;
 import portforward.support.SecretFile;
 import portforward.support.TestRelay;
@@ -144,6 +149,47 @@ class SecureUdpHandshakeTest {
             assertTrue(echo.received().isEmpty());
             assertTrue(tap.seen().stream().filter(d -> d.way() == Way.TO_INITIATOR).allMatch(d -> d.type() == WELCOME),
                     "the responder sent it nothing but welcomes");
+        }
+    }
+    /**
+     * More new clients at once than a listen+s end lets one source have handshakes pending (64),
+     * while that end is busy: the forward's relay takes turns, so the far end finds only as many
+     * first messages waiting as the turns allow, refuses none, and every client is answered.
+     */
+    @ParameterizedTest
+    @MethodSource("portforward.support.Transports#all")
+    void aBurstOfNewClientsBeyondTheFarEndsBoundIsAnsweredWhole(Transport transport) throws Exception {
+        String key = SecretFile.create();
+        int clients = 200;
+        List<UdpPeer> peers = new ArrayList<>();
+        try (EchoTarget echo = new EchoTarget();
+                TestRelay b = responder(transport, key, echo.port());
+                HopTap tap = new HopTap(b.port(), HopTap.PASS);
+                TestRelay a = initiator(transport, key, tap.port())) {
+            for (int i = 0; i < clients; i++) {
+                peers.add(new UdpPeer());
+            }
+            try (HeldLoops busy = HeldLoops.hold(b.context().group())) {
+                for (int i = 0; i < clients; i++) {
+                    peers.get(i).send("client " + i, a.address(0));
+                }
+                a.await("every session's handshake under way or waiting its turn",
+                        e -> e.handshakesWaiting() == clients - HandshakeTurns.IN_FLIGHT);
+                // The tap passes each datagram on before it reads the next, so once every flow's
+                // first message has come again, all the first messages wait in B's socket.
+                tap.await("each first message under way sent again", seen -> {
+                    Map<Integer, Long> perFlow = seen.stream().filter(d -> d.type() == HELLO)
+                            .collect(Collectors.groupingBy(Seen::flow, Collectors.counting()));
+                    return perFlow.size() == HandshakeTurns.IN_FLIGHT && perFlow.values().stream().allMatch(n -> n >= 2);
+                });
+            }
+            for (int i = 0; i < clients; i++) {
+                assertEquals("client " + i, peers.get(i).receiveText());
+            }
+            assertEquals(0, b.forwarder().secureListeners().get(0).refused(), "handshakes the far end refused");
+            assertEquals(clients, a.events().handshakesOk());
+        } finally {
+            peers.forEach(UdpPeer::close);
         }
     }
 }

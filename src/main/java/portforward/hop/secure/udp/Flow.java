@@ -98,6 +98,9 @@ final class Flow {
 
     /** Initiator: offers the first handshake; {@code agentLink}: an agent's pool socket. */
     void start(boolean agentLink) {
+        if (over) {
+            return; // closed while it waited for its turn; ready has failed already
+        }
         this.agentLink = agentLink;
         offer();
         schedule();

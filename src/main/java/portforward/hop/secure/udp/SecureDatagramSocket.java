@@ -10,6 +10,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.util.Optional;
+import portforward.hop.secure.HopException;
 
 /**
  * The secure hop on a socket connected to a {@code listen+s} UDP endpoint (a {@code conn+s} side):
@@ -38,6 +39,9 @@ public final class SecureDatagramSocket extends ChannelDuplexHandler {
      */
     public static Future<Void> start(Channel channel, boolean agentLink) {
         SecureDatagramSocket hop = channel.pipeline().get(SecureDatagramSocket.class);
+        if (hop == null) { // the socket closed while its handshake waited for a turn
+            return channel.eventLoop().newFailedFuture(new HopException("closed"));
+        }
         Future<Void> ready = hop.flow.ready();
         channel.eventLoop().execute(() -> hop.flow.start(agentLink));
         return ready;

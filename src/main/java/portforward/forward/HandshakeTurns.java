@@ -1,0 +1,80 @@
+package portforward.forward;
+
+import io.netty.channel.EventLoop;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * Turns for the handshakes a forward starts toward its {@code +s} target. A {@code listen+s}
+ * endpoint lets one source address have 64 handshakes pending and drops the rest at once, as it
+ * must for strangers; a burst of new links or UDP clients through one relay would cross that bound
+ * and some of them would fail. So a forward has at most {@link #IN_FLIGHT} of its own under way,
+ * and starts the others in the order they came as earlier ones end: none is dropped, some wait.
+ * Shared by the forward's event loops.
+ */
+public final class HandshakeTurns {
+    /** Half the far end's bound per source, so that two forwards of one process toward it fit too. */
+    public static final int IN_FLIGHT = 32;
+
+    private final int limit;
+    private final RelayStats stats;
+    private final AtomicInteger running = new AtomicInteger();
+    private final ConcurrentLinkedQueue<Waiting> waiting = new ConcurrentLinkedQueue<>();
+
+    HandshakeTurns(int limit, RelayStats stats) {
+        this.limit = limit;
+        this.stats = stats;
+    }
+
+    /**
+     * Runs {@code start} on {@code loop} once a turn is free (at once if one is). {@code start}
+     * must end the turn it is given when its handshake is over, whichever way it ended.
+     */
+    public void take(EventLoop loop, Consumer<Turn> start) {
+        stats.handshakeWaiting(1);
+        waiting.add(new Waiting(loop, start));
+        handOut();
+    }
+
+    private void handOut() {
+        for (;;) {
+            int now = running.get();
+            if (now >= limit || waiting.isEmpty()) {
+                return;
+            }
+            if (!running.compareAndSet(now, now + 1)) {
+                continue;
+            }
+            Waiting next = waiting.poll();
+            if (next == null) {
+                running.decrementAndGet(); // another thread took it; look again, something may have come meanwhile
+                continue;
+            }
+            stats.handshakeWaiting(-1);
+            Turn turn = new Turn();
+            if (!LoopTasks.execute(next.loop, () -> next.start.accept(turn)) && turn.ended.compareAndSet(false, true)) {
+                running.decrementAndGet(); // its loop is stopping: nothing to start
+            }
+        }
+    }
+
+    /** One handshake's turn; ending it more than once is harmless. */
+    public final class Turn {
+        private final AtomicBoolean ended = new AtomicBoolean();
+
+        private Turn() {
+        }
+
+        public void end() {
+            if (ended.compareAndSet(false, true)) {
+                running.decrementAndGet();
+                handOut();
+            }
+        }
+    }
+
+    private record Waiting(EventLoop loop, Consumer<Turn> start) {
+    }
+}
