@@ -22,6 +22,7 @@ import io.netty.channel.unix.Socket;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.channels.NotYetConnectedException;
 
 /** Netty's native Linux transport: splice, recvmmsg batches and UDP_SEGMENT sends. */
 final class EpollTransport implements Transport {
@@ -55,7 +56,8 @@ final class EpollTransport implements Transport {
     /**
      * The bare shutdown(2): Netty's own shutdownOutput builds an exception with a stack trace every
      * time (to fail writes that cannot be pending here), a cost paid twice per link. Written for
-     * Netty 4.2.18; ShutdownOutputTest checks that the FIN arrives and the socket still reads.
+     * Netty 4.2.18; ShutdownOutputTest checks that the FIN arrives, the socket still reads, and
+     * that a socket already reset fails in the future rather than throwing.
      */
     @Override
     public ChannelFuture shutdownOutput(Channel channel) {
@@ -63,7 +65,9 @@ final class EpollTransport implements Transport {
             try {
                 socket.shutdown(false, true);
                 return channel.newSucceededFuture();
-            } catch (IOException e) {
+            } catch (IOException | NotYetConnectedException e) {
+                // ENOTCONN: the peer reset the socket and the loop has not read that yet; Netty
+                // throws it unchecked, and thrown in a listener it would leave the link unfinished.
                 return channel.newFailedFuture(e);
             }
         }
