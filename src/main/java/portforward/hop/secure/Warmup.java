@@ -12,7 +12,9 @@ import portforward.hop.noise.NoiseHandshake;
  * are fast only once C2 has compiled their callers down to the CPU's AES and carry-less multiply
  * instructions; until then a record costs fifty times as much, and a relay started for one
  * transfer would spend it all there. A background thread of low priority does this at start-up:
- * about a second of one core, after which the hop runs at full speed from its first link.
+ * about a second of one core, after which the hop runs at full speed from its first link. The
+ * handshakes come first: they take a small part of that second, and a burst of new UDP clients,
+ * each with a handshake of its own, may arrive while the records are still being warmed.
  */
 public final class Warmup {
     private static final Logger LOG = Logger.getLogger("portforward.hop");
@@ -50,6 +52,12 @@ public final class Warmup {
             ByteBuffer[] seals = {ByteBuffer.allocateDirect(Wire.SEND_MAX + 1 + Wire.TAG),
                 ByteBuffer.allocate(Wire.SEND_MAX + 1 + Wire.TAG)};
             ByteBuffer[] opens = {ByteBuffer.allocateDirect(Wire.SEND_MAX + 1), ByteBuffer.allocate(Wire.SEND_MAX + 1)};
+            for (int i = 0; i < HANDSHAKES; i++) {
+                NoiseHandshake initiator = NoiseHandshake.initiator(Wire.PROTOCOL, Wire.PROLOGUE, psk);
+                NoiseHandshake responder = NoiseHandshake.responder(Wire.PROTOCOL, Wire.PROLOGUE, psk);
+                responder.readMessage(initiator.writeMessage(new byte[Wire.HELLO_BYTES]));
+                initiator.readMessage(responder.writeMessage(Wire.welcome()));
+            }
             for (int i = 0; i < RECORDS; i++) {
                 int kind = i & 1;
                 int shape = (i >> 1) & 3;
@@ -63,12 +71,6 @@ public final class Warmup {
                 sealed.flip();
                 opened.clear();
                 receive.decrypt(ad, sealed, opened);
-            }
-            for (int i = 0; i < HANDSHAKES; i++) {
-                NoiseHandshake initiator = NoiseHandshake.initiator(Wire.PROTOCOL, Wire.PROLOGUE, psk);
-                NoiseHandshake responder = NoiseHandshake.responder(Wire.PROTOCOL, Wire.PROLOGUE, psk);
-                responder.readMessage(initiator.writeMessage(new byte[Wire.HELLO_BYTES]));
-                initiator.readMessage(responder.writeMessage(Wire.welcome()));
             }
         } catch (GeneralSecurityException | RuntimeException e) {
             LOG.fine(() -> "secure hop warm-up stopped: " + e);
