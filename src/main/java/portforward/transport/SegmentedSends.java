@@ -69,13 +69,15 @@ final class SegmentedSends extends ChannelOutboundHandlerAdapter {
         if (run.isEmpty()) {
             return;
         }
-        List<ByteBuf> datagrams = run;
-        run = new ArrayList<>(MAX_SEGMENTS);
         runBytes = 0;
-        if (datagrams.size() == 1) {
-            ctx.write(datagrams.get(0), ctx.voidPromise());
+        if (run.size() == 1) { // the usual case, a lone datagram per flush: the list is kept for the next
+            ByteBuf only = run.get(0);
+            run.clear();
+            ctx.write(only, ctx.voidPromise());
             return;
         }
+        List<ByteBuf> datagrams = run; // held until the send's outcome is known
+        run = new ArrayList<>(MAX_SEGMENTS);
         CompositeByteBuf joined = ctx.alloc().compositeDirectBuffer(datagrams.size());
         for (ByteBuf datagram : datagrams) {
             joined.addComponent(true, datagram.retain());
