@@ -1,10 +1,15 @@
 package portforward.forward;
 
 import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.PromiseNotifier;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
+import portforward.hop.secure.Strangers;
 
 /**
  * Turns for the handshakes a forward starts toward its {@code +s} target. A {@code listen+s}
@@ -16,7 +21,7 @@ import java.util.function.Consumer;
  */
 public final class HandshakeTurns {
     /** Half the far end's bound per source, so that two forwards of one process toward it fit too. */
-    public static final int IN_FLIGHT = 32;
+    public static final int IN_FLIGHT = Strangers.PENDING_PER_SOURCE / 2;
 
     private final int limit;
     private final RelayStats stats;
@@ -29,10 +34,20 @@ public final class HandshakeTurns {
     }
 
     /**
+     * Starts a handshake on {@code loop} once a turn is free (at once if one is); the turn ends when
+     * the handshake's future completes, whichever way. The result completes as that future does.
+     */
+    public <T> Future<T> run(EventLoop loop, Supplier<Future<T>> handshake) {
+        Promise<T> result = loop.newPromise();
+        take(loop, turn -> PromiseNotifier.cascade(handshake.get().addListener(done -> turn.end()), result));
+        return result;
+    }
+
+    /**
      * Runs {@code start} on {@code loop} once a turn is free (at once if one is). {@code start}
      * must end the turn it is given when its handshake is over, whichever way it ended.
      */
-    public void take(EventLoop loop, Consumer<Turn> start) {
+    void take(EventLoop loop, Consumer<Turn> start) {
         stats.handshakeWaiting(1);
         waiting.add(new Waiting(loop, start));
         handOut();
@@ -61,13 +76,13 @@ public final class HandshakeTurns {
     }
 
     /** One handshake's turn; ending it more than once is harmless. */
-    public final class Turn {
+    final class Turn {
         private final AtomicBoolean ended = new AtomicBoolean();
 
         private Turn() {
         }
 
-        public void end() {
+        void end() {
             if (ended.compareAndSet(false, true)) {
                 running.decrementAndGet();
                 handOut();

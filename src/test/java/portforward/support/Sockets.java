@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /** Small blocking-socket helpers; every read has a timeout so a hang fails instead of waiting. */
 public final class Sockets {
@@ -126,7 +129,7 @@ public final class Sockets {
         long count = 0;
         for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
             try {
-                for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of(table))) {
+                for (String line : Files.readAllLines(Path.of(table))) {
                     String[] f = line.trim().split("\\s+");
                     if (f.length > 4 && f[1].endsWith(local) && f[3].equals("01")
                             && Long.parseLong(f[4].substring(f[4].indexOf(':') + 1), 16) > 0) {
@@ -134,7 +137,7 @@ public final class Sockets {
                     }
                 }
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         }
         return count;

@@ -38,21 +38,15 @@ final class Dialer {
      */
     static Future<Channel> dial(RelayContext context, EventLoop loop, Endpoint target, boolean agentLink,
             ChannelHandler handler) {
-        Promise<Channel> done = loop.newPromise();
-        if (target.isSecure()) {
-            context.handshakeTurns().take(loop, turn -> {
-                done.addListener(f -> turn.end());
-                connect(context, loop, target, agentLink, handler, done);
-            });
-        } else {
-            connect(context, loop, target, agentLink, handler, done);
-        }
-        return done;
+        return target.isSecure()
+                ? context.handshakeTurns().run(loop, () -> connect(context, loop, target, agentLink, handler))
+                : connect(context, loop, target, agentLink, handler);
     }
 
-    /** Connects, then (conn+s) has the handshake done, and completes {@code done} either way. */
-    private static void connect(RelayContext context, EventLoop loop, Endpoint target, boolean agentLink,
-            ChannelHandler handler, Promise<Channel> done) {
+    /** Connects, then (conn+s) has the handshake done; the future completes either way. */
+    private static Future<Channel> connect(RelayContext context, EventLoop loop, Endpoint target, boolean agentLink,
+            ChannelHandler handler) {
+        Promise<Channel> done = loop.newPromise();
         // TCP_NODELAY is Netty's default for both transports; setting it again costs a system call.
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
@@ -89,5 +83,6 @@ final class Dialer {
                 done.trySuccess(f.channel());
             }
         });
+        return done;
     }
 }

@@ -51,14 +51,13 @@ final class PoolSocket extends ChannelInboundHandlerAdapter {
     void start(Channel channel) {
         context.track(channel);
         if (context.spec().first().isSecure()) {
-            context.handshakeTurns().take(loop, turn -> SecureDatagramSocket.start(channel, true).addListener(ready -> {
-                turn.end();
+            context.handshakeTurns().run(loop, () -> SecureDatagramSocket.start(channel, true)).addListener(ready -> {
                 context.events().handshake(ready.isSuccess());
                 if (!ready.isSuccess() && channel.isOpen()) {
                     pool.failed(channel, ready.cause().getMessage());
                     channel.close();
                 }
-            }));
+            });
             return;
         }
         knock(channel);

@@ -86,10 +86,7 @@ final class UdpSession extends ChannelInboundHandlerAdapter {
         context.track(channel);
         if (target.isSecure()) {
             Channel socket = channel;
-            context.handshakeTurns().take(loop, turn -> SecureDatagramSocket.start(socket, false).addListener(ready -> {
-                turn.end();
-                secured(ready);
-            }));
+            context.handshakeTurns().run(loop, () -> SecureDatagramSocket.start(socket, false)).addListener(this::secured);
             return;
         }
         opened();

@@ -24,7 +24,7 @@ import portforward.forward.SourceLog;
  */
 public final class Strangers {
     public static final Logger LOG = Logger.getLogger("portforward.hop");
-    static final int PENDING_PER_SOURCE = 64;
+    public static final int PENDING_PER_SOURCE = 64;
     static final int PENDING_GLOBAL = 1024;
 
     private final String listener;
