@@ -15,6 +15,7 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.stream.LongStream;
 
 /** Small blocking-socket helpers; every read has a timeout so a hang fails instead of waiting. */
 public final class Sockets {
@@ -125,21 +126,29 @@ public final class Sockets {
      * /proc/net/tcp and tcp6; Linux only, as the relay's native transport).
      */
     public static long unreadConnections(int port) {
+        return unreadQueues(port).filter(bytes -> bytes > 0).count();
+    }
+
+    /** The bytes not yet read on all established TCP connections to local {@code port}. */
+    public static long unreadBytes(int port) {
+        return unreadQueues(port).sum();
+    }
+
+    private static LongStream unreadQueues(int port) {
         String local = String.format(":%04X", port);
-        long count = 0;
+        LongStream.Builder queues = LongStream.builder();
         for (String table : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
             try {
                 for (String line : Files.readAllLines(Path.of(table))) {
                     String[] f = line.trim().split("\\s+");
-                    if (f.length > 4 && f[1].endsWith(local) && f[3].equals("01")
-                            && Long.parseLong(f[4].substring(f[4].indexOf(':') + 1), 16) > 0) {
-                        count++;
+                    if (f.length > 4 && f[1].endsWith(local) && f[3].equals("01")) {
+                        queues.add(Long.parseLong(f[4].substring(f[4].indexOf(':') + 1), 16));
                     }
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
         }
-        return count;
+        return queues.build();
     }
 }

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import portforward.forward.Show;
+import portforward.support.Counters;
+import portforward.support.HeldLoops;
 import portforward.support.LeakCheck;
 import portforward.support.LogCapture;
 import portforward.support.Sockets;
@@ -28,7 +30,8 @@ import portforward.transport.Transport;
 /**
  * The switch to splicing while reading is paused, made to happen every time: the link carries one
  * byte short of {@link Relay#SPLICE_AFTER}, then the channel toward the target is held unwritable
- * (Netty's user-defined writability, as a full socket would make it), so the read that crosses
+ * (Netty's user-defined writability, as a full socket would make it), and the next bytes wait in
+ * the relay's socket until they make a {@link Relay#BULK_READ bulk read}, so the read that crosses
  * the threshold pauses and switches at once. Once the target's channel is writable again, reading
  * resumes and everything arrives in order. PausedSpliceSwitchTest provokes the same with real
  * backpressure, which a loaded machine may not produce.
@@ -37,6 +40,7 @@ import portforward.transport.Transport;
 @ExtendWith(LeakCheck.class)
 class ForcedPausedSpliceTest {
     private static final int REST = 4 << 20;
+    private static final int BURST = 4 * Relay.BULK_READ;
 
     @ParameterizedTest
     @MethodSource("portforward.support.Transports#all")
@@ -53,9 +57,14 @@ class ForcedPausedSpliceTest {
                 assertArrayEquals(Arrays.copyOf(data, first), Sockets.readExactly(far, first));
                 Channel toTarget = linkChannel(relay, target.port());
                 setWritable(toTarget, false);
+                try (HeldLoops held = HeldLoops.hold(relay.context().group())) {
+                    client.getOutputStream().write(data, first, BURST);
+                    Counters.awaitAtLeast(() -> Sockets.unreadBytes(relay.port()), BURST,
+                            "bytes waiting in the relay's socket from the client");
+                }
                 CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
                     try {
-                        client.getOutputStream().write(data, first, REST);
+                        client.getOutputStream().write(data, first + BURST, REST - BURST);
                         client.shutdownOutput();
                     } catch (java.io.IOException e) {
                         throw new java.io.UncheckedIOException(e);
