@@ -98,7 +98,8 @@ public final class CommandLine {
               SIGHUP           with --config: read FILE again; start new forwards, stop removed ones and
                                restart changed ones (their open links finish), leave the rest alone;
                                a file with errors changes nothing. Without --config: ignored
-              SIGUSR1          log one line per forward: links open, bytes each way, UDP sessions, drops
+              SIGUSR1          log one line per forward: links open, bytes each way, UDP sessions, drops,
+                               connections refused and failed dials
 
             Examples:
               portforward tcp listen:0.0.0.0:8888 conn:10.0.0.5:22

@@ -82,10 +82,10 @@ final class Admission extends ChannelInitializer<Channel> {
         return made;
     }
 
-    /** Closes {@code ch} at once and counts why; false, for the allow-list's answer. */
+    /** Counts why and closes {@code ch} at once; false, for the allow-list's answer. */
     private boolean refuse(Channel ch, Refusal why) {
+        context.events().refuse(why); // first: whoever sees the close finds it counted
         ch.close();
-        context.events().refuse(why);
         return false;
     }
 }

@@ -168,14 +168,27 @@ public final class RelayStats {
 
     /**
      * The SIGUSR1 line: "2 links open, 15 closed; closed ones carried 1.2 MiB forward, 30.0 MiB
-     * back". Bytes are added as links and sessions close, so they are those of closed ones.
+     * back", then what was turned away, once there is any: "; 3 connections refused" (closed at
+     * accept: --allow-from, --max-links, a bad PROXY header) and "; 1 dial failed" (the target or
+     * the relay could not be reached). Bytes are added as links and sessions close, so they are
+     * those of closed ones.
      */
     public String summary(boolean udp) {
         long closed = udp ? sessionsClosed() : linksClosed();
         long open = udp ? activeSessions() : activeLinks();
-        return Show.count(open, udp ? "session" : "link") + " open, " + closed + " closed; closed ones carried "
-                + Show.bytes(bytesToTarget()) + " forward, " + Show.bytes(bytesToClient()) + " back"
-                + (udp ? "; " + Show.count(dropped(), "datagram") + " dropped" : "");
+        StringBuilder line = new StringBuilder(Show.count(open, udp ? "session" : "link")).append(" open, ")
+                .append(closed).append(" closed; closed ones carried ").append(Show.bytes(bytesToTarget()))
+                .append(" forward, ").append(Show.bytes(bytesToClient())).append(" back");
+        if (udp) {
+            line.append("; ").append(Show.count(dropped(), "datagram")).append(" dropped");
+        }
+        if (refused.total() > 0) {
+            line.append("; ").append(Show.count(refused.total(), "connection")).append(" refused");
+        }
+        if (connectFailures() > 0) {
+            line.append("; ").append(Show.count(connectFailures(), "dial")).append(" failed");
+        }
+        return line.toString();
     }
 
     /** A secure hop this relay dialled finished its handshake, or failed to. */

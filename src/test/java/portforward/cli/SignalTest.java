@@ -64,6 +64,28 @@ class SignalTest {
         }
     }
 
+    /** SIGUSR1 also says how many connections were turned away: here one beyond --max-links. */
+    @Test
+    void user1CountsRefusedConnections() throws Exception {
+        try (TcpServer echo = TcpServer.echo();
+                RelayProcess relay = RelayProcess.start(null, "-q", "--max-links", "1", "tcp", "listen:127.0.0.1:0",
+                        "conn:127.0.0.1:" + echo.port())) {
+            int port = relay.listeningPort();
+            try (Socket client = Sockets.connect(port)) {
+                Sockets.send(client, "ping");
+                assertEquals("ping", Sockets.readText(client, 4));
+                try (Socket refused = Sockets.connect(port)) {
+                    assertEquals(0, Sockets.readToEnd(refused).length, "closed at once, beyond --max-links");
+                }
+                relay.signal("USR1");
+                relay.await(Pattern.compile(": 1 link open, 0 closed; closed ones carried 0 B forward, 0 B back;"
+                        + " 1 connection refused$"));
+            }
+            relay.signal("TERM");
+            assertTrue(relay.process().waitFor(20, TimeUnit.SECONDS));
+        }
+    }
+
     /** With --config, SIGHUP applies the file again: here it adds a forward, which then serves. */
     @Test
     void hangUpWithAConfigReloadsIt(@TempDir Path dir) throws Exception {

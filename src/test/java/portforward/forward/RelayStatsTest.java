@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.net.ConnectException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import portforward.forward.RelayStats.LinkEnd;
+import portforward.forward.RelayStats.Refusal;
 import portforward.forward.RelayStats.Unpaired;
 
 @Timeout(30)
@@ -53,5 +56,26 @@ class RelayStatsTest {
         stats.waitingDropped(Unpaired.NO_PARTNER);
         assertEquals(1, stats.unpairedWaiting());
         assertEquals(1, stats.unpaired(Unpaired.NO_PARTNER));
+    }
+
+    /** The SIGUSR1 line: what is open and carried, then what was turned away once there is any. */
+    @Test
+    void theSummarySaysWhatWasRefusedAndWhichDialsFailed() {
+        RelayStats stats = new RelayStats();
+        stats.linkOpened();
+        stats.linkOpened();
+        stats.linkClosed(LinkEnd.EOF, 2048, 3 << 20);
+        assertEquals("1 link open, 1 closed; closed ones carried 2.0 KiB forward, 3.0 MiB back", stats.summary(false));
+
+        stats.refuse(Refusal.MAX_LINKS);
+        stats.refuse(Refusal.NOT_ALLOWED);
+        stats.refuse(Refusal.BAD_PROXY_HEADER);
+        EmbeddedChannel channel = new EmbeddedChannel();
+        stats.countFailure(channel.newFailedFuture(new ConnectException("connection refused")));
+        channel.finishAndReleaseAll();
+        assertEquals("1 link open, 1 closed; closed ones carried 2.0 KiB forward, 3.0 MiB back;"
+                + " 3 connections refused; 1 dial failed", stats.summary(false));
+        assertEquals("0 sessions open, 0 closed; closed ones carried 2.0 KiB forward, 3.0 MiB back;"
+                + " 0 datagrams dropped; 3 connections refused; 1 dial failed", stats.summary(true));
     }
 }
