@@ -182,11 +182,13 @@ public final class RelayStats {
         if (udp) {
             line.append("; ").append(Show.count(dropped(), "datagram")).append(" dropped");
         }
-        if (refused.total() > 0) {
-            line.append("; ").append(Show.count(refused.total(), "connection")).append(" refused");
+        long refusals = refused.total();
+        if (refusals > 0) {
+            line.append("; ").append(Show.count(refusals, "connection")).append(" refused");
         }
-        if (connectFailures() > 0) {
-            line.append("; ").append(Show.count(connectFailures(), "dial")).append(" failed");
+        long failedDials = connectFailures();
+        if (failedDials > 0) {
+            line.append("; ").append(Show.count(failedDials, "dial")).append(" failed");
         }
         return line.toString();
     }

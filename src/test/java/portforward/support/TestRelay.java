@@ -1,5 +1,6 @@
 package portforward.support;
 
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -72,6 +73,13 @@ public final class TestRelay implements AutoCloseable {
     /** The relay's shared state, for tests that look inside (open link channels). */
     public RelayContext context() {
         return context;
+    }
+
+    /** The open link channel whose remote end has port {@code remotePort}: a client's, or the target's. */
+    public Channel linkChannel(int remotePort) {
+        return context.linkChannels().stream()
+                .filter(ch -> ((InetSocketAddress) ch.remoteAddress()).getPort() == remotePort)
+                .findFirst().orElseThrow(() -> new AssertionError("no link channel to port " + remotePort));
     }
 
     /**

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import io.netty.channel.Channel;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.Arrays;
 import java.util.Random;
@@ -91,9 +90,7 @@ class ForcedPausedSpliceTest {
 
     private static Channel linkChannel(TestRelay relay, int remotePort) throws InterruptedException {
         relay.await("a link", events -> events.linksOpened() == 1);
-        return relay.context().linkChannels().stream()
-                .filter(ch -> ((InetSocketAddress) ch.remoteAddress()).getPort() == remotePort)
-                .findFirst().orElseThrow();
+        return relay.linkChannel(remotePort);
     }
 
     /** Netty's user-defined writability: the channel reports unwritable, as a full socket would make it. */

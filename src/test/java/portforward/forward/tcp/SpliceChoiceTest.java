@@ -7,7 +7,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -66,10 +65,7 @@ class SpliceChoiceTest {
 
     /** The handler that carries what the relay reads from {@code client}. */
     private static Class<?> relayHandler(TestRelay relay, Socket client) throws Exception {
-        int clientPort = client.getLocalPort();
-        Channel fromClient = relay.context().linkChannels().stream()
-                .filter(ch -> ((InetSocketAddress) ch.remoteAddress()).getPort() == clientPort)
-                .findFirst().orElseThrow();
+        Channel fromClient = relay.linkChannel(client.getLocalPort());
         ChannelHandler handler = fromClient.eventLoop().submit(() -> fromClient.pipeline().get("relay"))
                 .get(5, TimeUnit.SECONDS);
         return handler.getClass();
